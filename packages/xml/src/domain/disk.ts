@@ -1,0 +1,123 @@
+/**
+ * `<disk>`: parse, validate and format, in libvirt's element order.
+ */
+import { virtError } from '@virtkit/core';
+import { ElementReader } from '../model/element-reader.js';
+import { buildElement } from '../model/extra.js';
+import type { XmlElement } from '../tree/xml-node.js';
+import { checkEnum, VIR_ERR_NO_TARGET, VIR_FROM_DOMAIN } from '../util/codes.js';
+import { attrRecord, formatAddress, formatAlias, formatBoot, keepExtra, readBoot, readDeviceCommon, recordAttrs } from './device-common.js';
+import type { DiskDef, DiskSource, DiskSourceHost } from './device-types.js';
+
+const DISK_TYPES = ['file', 'block', 'dir', 'network', 'volume', 'nvme', 'vhostuser'] as const;
+const DISK_DEVICES = ['floppy', 'disk', 'cdrom', 'lun'] as const;
+const DISK_BUSES = ['none', 'ide', 'fdc', 'scsi', 'virtio', 'xen', 'usb', 'uml', 'sata', 'sd'];
+const SOURCE_ATTRS = ['file', 'dev', 'dir', 'pool', 'volume', 'mode', 'protocol', 'name'] as const;
+
+/** The path-like identity of a disk source (file, dev, dir, pool/volume or protocol/name). */
+export function diskSourcePath(d: DiskDef): string | undefined {
+  const s = d.source;
+  if (!s) return undefined;
+  return s.file ?? s.dev ?? s.dir ?? (s.volume !== undefined ? `${s.pool}/${s.volume}` : s.name);
+}
+
+function parseSource(el: XmlElement): DiskSource {
+  const r = new ElementReader(el);
+  const src: DiskSource = { hosts: [] };
+  for (const a of SOURCE_ATTRS) {
+    const v = r.attr(a);
+    if (v !== undefined) src[a] = v;
+  }
+  for (const h of r.children('host')) {
+    const hr = new ElementReader(h);
+    const host: DiskSourceHost = {};
+    for (const a of ['name', 'port', 'transport', 'socket'] as const) {
+      const v = hr.attr(a);
+      if (v !== undefined) host[a] = v;
+    }
+    keepExtra(hr, host);
+    src.hosts.push(host);
+  }
+  keepExtra(r, src);
+  return src;
+}
+
+/** Parses one `<disk>` element. */
+export function parseDisk(el: XmlElement): DiskDef {
+  const r = new ElementReader(el);
+  const type = checkEnum(r.attr('type'), DISK_TYPES, 'type', 'disk');
+  const device = checkEnum(r.attr('device'), DISK_DEVICES, 'device', 'disk');
+  const driverEl = r.child('driver');
+  const sourceEl = r.child('source');
+  const source = sourceEl ? parseSource(sourceEl) : undefined;
+  const targetEl = r.child('target');
+  const tr = targetEl ? new ElementReader(targetEl) : undefined;
+  const dev = tr?.attr('dev');
+  if (!tr || !dev) {
+    const d: DiskDef = { target: { dev: '' } };
+    if (source) d.source = source;
+    throw virtError(VIR_ERR_NO_TARGET, diskSourcePath(d), VIR_FROM_DOMAIN);
+  }
+  const bus = checkEnum(tr.attr('bus'), DISK_BUSES, 'bus', 'target');
+  const disk: DiskDef = { target: { dev } };
+  if (bus !== undefined) disk.target.bus = bus;
+  keepExtra(tr, disk.target);
+  if (type !== undefined) disk.type = type;
+  if (device !== undefined) disk.device = device;
+  if (driverEl) {
+    const dr = new ElementReader(driverEl);
+    const name = dr.attr('name');
+    const dtype = dr.attr('type');
+    const drv: NonNullable<DiskDef['driver']> = { attrs: attrRecord(driverEl, ['name', 'type']) };
+    for (const a of driverEl.attributes) dr.attr(a.name);
+    if (name !== undefined) drv.name = name;
+    if (dtype !== undefined) drv.type = dtype;
+    keepExtra(dr, drv);
+    disk.driver = drv;
+  }
+  if (source) disk.source = source;
+  if (r.bareFlag('readonly')) disk.readonly = true;
+  if (r.bareFlag('shareable')) disk.shareable = true;
+  if (r.bareFlag('transient')) disk.transient = true;
+  const serial = r.simpleText('serial');
+  if (serial !== undefined) disk.serial = serial;
+  const boot = readBoot(r);
+  if (boot) disk.boot = boot;
+  readDeviceCommon(r, disk);
+  keepExtra(r, disk);
+  return disk;
+}
+
+function formatSource(s: DiskSource): XmlElement {
+  const hosts = s.hosts.map((h) =>
+    buildElement('host', [['name', h.name], ['port', h.port], ['transport', h.transport], ['socket', h.socket]], [], h.extra),
+  );
+  return buildElement(
+    'source',
+    [['protocol', s.protocol], ['name', s.name], ['file', s.file], ['dev', s.dev], ['dir', s.dir], ['pool', s.pool], ['volume', s.volume], ['mode', s.mode]],
+    hosts,
+    s.extra,
+  );
+}
+
+/** Formats one disk. */
+export function formatDisk(d: DiskDef): XmlElement {
+  const drv = d.driver;
+  return buildElement(
+    'disk',
+    [['type', d.type], ['device', d.device]],
+    [
+      drv && buildElement('driver', [['name', drv.name], ['type', drv.type], ...recordAttrs(drv.attrs)], [], drv.extra),
+      d.source && formatSource(d.source),
+      buildElement('target', [['dev', d.target.dev], ['bus', d.target.bus]], [], d.target.extra),
+      d.readonly && buildElement('readonly', [], []),
+      d.shareable && buildElement('shareable', [], []),
+      d.transient && buildElement('transient', [], []),
+      d.serial !== undefined && buildElement('serial', [], [], undefined, d.serial),
+      formatBoot(d.boot),
+      formatAlias(d),
+      formatAddress(d),
+    ],
+    d.extra,
+  );
+}

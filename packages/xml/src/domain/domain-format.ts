@@ -1,0 +1,89 @@
+/**
+ * formatDomainXML: DomainDef -> document, in libvirt's element order.
+ */
+import { buildElement } from '../model/extra.js';
+import type { XmlElement } from '../tree/xml-node.js';
+import { formatXmlElement } from '../tree/xml-format.js';
+import { formatDevices } from './devices.js';
+import type { DomainDef } from './domain-types.js';
+
+/** Options of {@link formatDomainXML}. */
+export interface FormatDomainOptions {
+  /** VIR_DOMAIN_XML_INACTIVE: leave out the live id. */
+  inactive?: boolean;
+  /** VIR_DOMAIN_XML_SECURE: include secrets such as graphics passwords. */
+  secure?: boolean;
+}
+
+function text(name: string, v: string | undefined): XmlElement | undefined {
+  return v === undefined ? undefined : buildElement(name, [], [], undefined, v);
+}
+
+/** Builds the `<domain>` element of `def`. */
+export function formatDomainElement(def: DomainDef, opts: FormatDomainOptions = {}): XmlElement {
+  const os = def.os;
+  const cpu = def.cpu;
+  const v = def.vcpu;
+  return buildElement(
+    'domain',
+    [['type', def.type], ['id', opts.inactive || def.id === undefined || def.id < 0 ? undefined : def.id]],
+    [
+      text('name', def.name),
+      text('uuid', def.uuid),
+      text('genid', def.genid),
+      text('title', def.title),
+      text('description', def.description),
+      def.metadata,
+      def.maxMemory &&
+        buildElement('maxMemory', [['slots', def.maxMemory.slots], ['unit', 'KiB']], [], def.maxMemory.extra, String(def.maxMemory.kib)),
+      buildElement('memory', [['unit', 'KiB']], [], def.memoryExtra, String(def.memory)),
+      def.currentMemory !== undefined && buildElement('currentMemory', [['unit', 'KiB']], [], undefined, String(def.currentMemory)),
+      v &&
+        buildElement('vcpu', [['placement', v.placement], ['cpuset', v.cpuset], ['current', v.current]], [], v.extra, String(v.count)),
+      buildElement(
+        'os',
+        [],
+        [
+          buildElement('type', [['arch', os.arch], ['machine', os.machine]], [], os.typeExtra, os.type),
+          text('init', os.init),
+          ...os.initargs.map((a) => buildElement('initarg', [], [], undefined, a)),
+          os.loader && buildElement('loader', [['readonly', os.loader.readonly], ['type', os.loader.type]], [], os.loader.extra, os.loader.path),
+          text('kernel', os.kernel),
+          text('initrd', os.initrd),
+          text('cmdline', os.cmdline),
+          text('dtb', os.dtb),
+          ...os.boot.map((b) => buildElement('boot', [['dev', b]], [])),
+        ],
+        os.extra,
+      ),
+      def.features && buildElement('features', [], def.features.items, def.features.extra),
+      cpu &&
+        buildElement(
+          'cpu',
+          [['mode', cpu.mode], ['match', cpu.match], ['check', cpu.check]],
+          [
+            (cpu.model !== undefined || cpu.modelExtra) && buildElement('model', [], [], cpu.modelExtra, cpu.model),
+            cpu.topology &&
+              buildElement(
+                'topology',
+                [['sockets', cpu.topology.sockets], ['dies', cpu.topology.dies], ['cores', cpu.topology.cores], ['threads', cpu.topology.threads]],
+                [],
+                cpu.topology.extra,
+              ),
+          ],
+          cpu.extra,
+        ),
+      def.clock && buildElement('clock', [['offset', def.clock.offset]], [], def.clock.extra),
+      text('on_poweroff', def.onPoweroff),
+      text('on_reboot', def.onReboot),
+      text('on_crash', def.onCrash),
+      formatDevices(def.devices, opts.secure),
+    ],
+    def.extra,
+  );
+}
+
+/** Formats `def` as libvirt does (two-space indent, single quotes, libvirt's order). */
+export function formatDomainXML(def: DomainDef, opts: FormatDomainOptions = {}): string {
+  return formatXmlElement(formatDomainElement(def, opts));
+}

@@ -1,0 +1,119 @@
+/**
+ * `<interface>` and `<controller>`: parse, validate and format.
+ */
+import { ElementReader } from '../model/element-reader.js';
+import { buildElement } from '../model/extra.js';
+import type { XmlElement } from '../tree/xml-node.js';
+import { checkEnum, missingAttr, xmlError } from '../util/codes.js';
+import { isMulticastMAC, normalizeMAC } from '../util/mac.js';
+import { parseUInt } from '../util/units.js';
+import { formatAddress, formatAlias, formatBoot, keepExtra, readBoot, readDeviceCommon } from './device-common.js';
+import type { ControllerDef, InterfaceDef } from './device-types.js';
+
+const NET_TYPES = ['user', 'ethernet', 'vhostuser', 'server', 'client', 'mcast', 'network', 'bridge', 'internal', 'direct', 'hostdev', 'udp', 'vdpa', 'null', 'vds'];
+const NET_SOURCE_ATTRS = ['network', 'portgroup', 'bridge', 'dev', 'mode'] as const;
+
+/** Parses one `<interface>`; a bad or multicast MAC is VIR_ERR_XML_ERROR as in libvirt. */
+export function parseInterface(el: XmlElement): InterfaceDef {
+  const r = new ElementReader(el);
+  const type = r.attr('type');
+  if (type === undefined) throw missingAttr('type', 'interface');
+  checkEnum(type, NET_TYPES, 'type', 'interface');
+  const net: InterfaceDef = { type };
+  const macEl = r.child('mac');
+  if (macEl) {
+    const mr = new ElementReader(macEl);
+    const raw = mr.attr('address');
+    if (raw !== undefined) {
+      const mac = normalizeMAC(raw);
+      if (!mac) throw xmlError(`unable to parse mac address '${raw}'`);
+      if (isMulticastMAC(mac)) throw xmlError(`expected unicast mac address, found multicast '${raw}'`);
+      net.mac = mac;
+    }
+    const e = mr.extra();
+    if (e) net.macExtra = e;
+  }
+  const srcEl = r.child('source');
+  if (srcEl) {
+    const sr = new ElementReader(srcEl);
+    const src: NonNullable<InterfaceDef['source']> = {};
+    for (const a of NET_SOURCE_ATTRS) {
+      const v = sr.attr(a);
+      if (v !== undefined) src[a] = v;
+    }
+    keepExtra(sr, src);
+    net.source = src;
+  }
+  const tgtEl = r.child('target');
+  if (tgtEl) {
+    const tr = new ElementReader(tgtEl);
+    const dev = tr.attr('dev');
+    net.target = dev !== undefined ? { dev } : {};
+    keepExtra(tr, net.target);
+  }
+  const modelEl = r.peek('model');
+  if (modelEl) {
+    r.use(modelEl);
+    const mr = new ElementReader(modelEl);
+    const t = mr.attr('type');
+    if (t !== undefined) net.model = t;
+    const e = mr.extra();
+    if (e) net.modelExtra = e;
+  }
+  const boot = readBoot(r);
+  if (boot) net.boot = boot;
+  readDeviceCommon(r, net);
+  keepExtra(r, net);
+  return net;
+}
+
+/** Formats one interface. */
+export function formatInterface(n: InterfaceDef): XmlElement {
+  const s = n.source;
+  return buildElement(
+    'interface',
+    [['type', n.type]],
+    [
+      (n.mac !== undefined || n.macExtra) && buildElement('mac', [['address', n.mac]], [], n.macExtra),
+      s &&
+        buildElement(
+          'source',
+          [['network', s.network], ['portgroup', s.portgroup], ['bridge', s.bridge], ['dev', s.dev], ['mode', s.mode]],
+          [],
+          s.extra,
+        ),
+      n.target && buildElement('target', [['dev', n.target.dev]], [], n.target.extra),
+      (n.model !== undefined || n.modelExtra) && buildElement('model', [['type', n.model]], [], n.modelExtra),
+      formatBoot(n.boot),
+      formatAlias(n),
+      formatAddress(n),
+    ],
+    n.extra,
+  );
+}
+
+const CONTROLLER_TYPES = ['ide', 'fdc', 'scsi', 'sata', 'virtio-serial', 'ccid', 'usb', 'pci', 'xenbus', 'isa'];
+
+/** Parses one `<controller>`. */
+export function parseController(el: XmlElement): ControllerDef {
+  const r = new ElementReader(el);
+  const type = r.attr('type') ?? 'ide';
+  checkEnum(type, CONTROLLER_TYPES, 'type', 'controller');
+  const c: ControllerDef = { type };
+  const idx = r.attr('index');
+  if (idx !== undefined) {
+    const n = parseUInt(idx, 2147483647);
+    if (n === undefined) throw xmlError(`Cannot parse controller index ${idx}`);
+    c.index = n;
+  }
+  const model = r.attr('model');
+  if (model !== undefined) c.model = model;
+  readDeviceCommon(r, c);
+  keepExtra(r, c);
+  return c;
+}
+
+/** Formats one controller. */
+export function formatController(c: ControllerDef): XmlElement {
+  return buildElement('controller', [['type', c.type], ['index', c.index], ['model', c.model]], [formatAlias(c), formatAddress(c)], c.extra);
+}

@@ -1,0 +1,277 @@
+/**
+ * The remaining device families: input, graphics, video, sound, hostdev, watchdog,
+ * memballoon, rng, filesystem, panic, tpm.
+ */
+import { ElementReader } from '../model/element-reader.js';
+import { buildElement } from '../model/extra.js';
+import type { XmlElement } from '../tree/xml-node.js';
+import { checkEnum, missingAttr } from '../util/codes.js';
+import { parseInt32, parseUInt } from '../util/units.js';
+import {
+  formatAddress,
+  formatAlias,
+  formatAttrElement,
+  formatBoot,
+  keepExtra,
+  parseAttrElement,
+  readBoot,
+  readDeviceCommon,
+  toYesNo,
+  yesNo,
+} from './device-common.js';
+import type { FilesystemDef, GraphicsDef, HostdevDef, InputDef, MemballoonDef, ModelDeviceDef, RngDef, VideoDef, WatchdogDef } from './device-types.js';
+
+const GRAPHICS_TYPES = ['sdl', 'vnc', 'rdp', 'desktop', 'spice', 'egl-headless', 'dbus'];
+
+/** Parses `<input>`. */
+export function parseInput(el: XmlElement): InputDef {
+  const r = new ElementReader(el);
+  const type = r.attr('type');
+  if (type === undefined) throw missingAttr('type', 'input');
+  const d: InputDef = { type };
+  const bus = r.attr('bus');
+  if (bus !== undefined) d.bus = bus;
+  readDeviceCommon(r, d);
+  keepExtra(r, d);
+  return d;
+}
+
+/** Formats `<input>`. */
+export function formatInput(d: InputDef): XmlElement {
+  return buildElement('input', [['type', d.type], ['bus', d.bus]], [formatAlias(d), formatAddress(d)], d.extra);
+}
+
+/** Parses `<graphics>`. */
+export function parseGraphics(el: XmlElement): GraphicsDef {
+  const r = new ElementReader(el);
+  const type = r.attr('type');
+  if (type === undefined) throw missingAttr('type', 'graphics');
+  checkEnum(type, GRAPHICS_TYPES, 'type', 'graphics');
+  const d: GraphicsDef = { type };
+  const port = el.attributes.find((a) => a.name === 'port')?.value;
+  const p = port === undefined ? undefined : parseInt32(port);
+  if (p !== undefined) {
+    r.attr('port');
+    d.port = p;
+  }
+  const auto = yesNo(el.attributes.find((a) => a.name === 'autoport')?.value);
+  if (auto !== undefined) {
+    r.attr('autoport');
+    d.autoport = auto;
+  }
+  const listen = r.attr('listen');
+  if (listen !== undefined) d.listen = listen;
+  const passwd = r.attr('passwd');
+  if (passwd !== undefined) d.passwd = passwd;
+  readDeviceCommon(r, d);
+  keepExtra(r, d);
+  return d;
+}
+
+/** Formats `<graphics>`; the password only when `secure`. */
+export function formatGraphics(d: GraphicsDef, secure: boolean): XmlElement {
+  return buildElement(
+    'graphics',
+    [['type', d.type], ['port', d.port], ['autoport', toYesNo(d.autoport)], ['listen', d.listen], ['passwd', secure ? d.passwd : undefined]],
+    [formatAlias(d), formatAddress(d)],
+    d.extra,
+  );
+}
+
+/** Parses `<video>`. */
+export function parseVideo(el: XmlElement): VideoDef {
+  const r = new ElementReader(el);
+  const d: VideoDef = {};
+  const m = r.child('model');
+  if (m) {
+    const mr = new ElementReader(m);
+    const model: NonNullable<VideoDef['model']> = {};
+    const type = mr.attr('type');
+    if (type !== undefined) model.type = type;
+    const vram = parseUInt(m.attributes.find((a) => a.name === 'vram')?.value);
+    if (vram !== undefined) {
+      mr.attr('vram');
+      model.vram = vram;
+    }
+    const heads = parseUInt(m.attributes.find((a) => a.name === 'heads')?.value);
+    if (heads !== undefined) {
+      mr.attr('heads');
+      model.heads = heads;
+    }
+    const primary = yesNo(m.attributes.find((a) => a.name === 'primary')?.value);
+    if (primary !== undefined) {
+      mr.attr('primary');
+      model.primary = primary;
+    }
+    keepExtra(mr, model);
+    d.model = model;
+  }
+  readDeviceCommon(r, d);
+  keepExtra(r, d);
+  return d;
+}
+
+/** Formats `<video>`. */
+export function formatVideo(d: VideoDef): XmlElement {
+  const m = d.model;
+  return buildElement(
+    'video',
+    [],
+    [
+      m && buildElement('model', [['type', m.type], ['vram', m.vram], ['heads', m.heads], ['primary', toYesNo(m.primary)]], [], m.extra),
+      formatAlias(d),
+      formatAddress(d),
+    ],
+    d.extra,
+  );
+}
+
+/** Parses a device typed by `type`/`model` attributes (sound, panic, tpm). */
+export function parseModelDevice(el: XmlElement): ModelDeviceDef {
+  const r = new ElementReader(el);
+  const d: ModelDeviceDef = {};
+  const type = r.attr('type');
+  if (type !== undefined) d.type = type;
+  const model = r.attr('model');
+  if (model !== undefined) d.model = model;
+  readDeviceCommon(r, d);
+  keepExtra(r, d);
+  return d;
+}
+
+/** Formats a `type`/`model` device as element `name`. */
+export function formatModelDevice(name: string, d: ModelDeviceDef): XmlElement {
+  return buildElement(name, [['type', d.type], ['model', d.model]], [formatAlias(d), formatAddress(d)], d.extra);
+}
+
+/** Parses `<hostdev>`. */
+export function parseHostdev(el: XmlElement): HostdevDef {
+  const r = new ElementReader(el);
+  const d: HostdevDef = {};
+  const mode = r.attr('mode');
+  if (mode !== undefined) d.mode = mode;
+  const type = r.attr('type');
+  if (type !== undefined) d.type = type;
+  const managed = yesNo(el.attributes.find((a) => a.name === 'managed')?.value);
+  if (managed !== undefined) {
+    r.attr('managed');
+    d.managed = managed;
+  }
+  const boot = readBoot(r);
+  if (boot) d.boot = boot;
+  readDeviceCommon(r, d);
+  keepExtra(r, d);
+  return d;
+}
+
+/** Formats `<hostdev>`. */
+export function formatHostdev(d: HostdevDef): XmlElement {
+  return buildElement(
+    'hostdev',
+    [['mode', d.mode], ['type', d.type], ['managed', toYesNo(d.managed)]],
+    [formatBoot(d.boot), formatAlias(d), formatAddress(d)],
+    d.extra,
+  );
+}
+
+/** Parses `<watchdog>`. */
+export function parseWatchdog(el: XmlElement): WatchdogDef {
+  const r = new ElementReader(el);
+  const d: WatchdogDef = {};
+  const model = r.attr('model');
+  if (model !== undefined) d.model = model;
+  const action = r.attr('action');
+  if (action !== undefined) d.action = action;
+  readDeviceCommon(r, d);
+  keepExtra(r, d);
+  return d;
+}
+
+/** Formats `<watchdog>`. */
+export function formatWatchdog(d: WatchdogDef): XmlElement {
+  return buildElement('watchdog', [['model', d.model], ['action', d.action]], [formatAlias(d), formatAddress(d)], d.extra);
+}
+
+/** Parses `<memballoon>`. */
+export function parseMemballoon(el: XmlElement): MemballoonDef {
+  const r = new ElementReader(el);
+  const model = r.attr('model');
+  if (model === undefined) throw missingAttr('model', 'memballoon');
+  const d: MemballoonDef = { model };
+  readDeviceCommon(r, d);
+  keepExtra(r, d);
+  return d;
+}
+
+/** Formats `<memballoon>`. */
+export function formatMemballoon(d: MemballoonDef): XmlElement {
+  return buildElement('memballoon', [['model', d.model]], [formatAlias(d), formatAddress(d)], d.extra);
+}
+
+/** Parses `<rng>`. */
+export function parseRng(el: XmlElement): RngDef {
+  const r = new ElementReader(el);
+  const d: RngDef = {};
+  const model = r.attr('model');
+  if (model !== undefined) d.model = model;
+  const b = r.peek('backend');
+  if (b && b.children.every((c) => c.type === 'text')) {
+    r.use(b);
+    const br = new ElementReader(b);
+    const backend: NonNullable<RngDef['backend']> = {};
+    const bm = br.attr('model');
+    if (bm !== undefined) backend.model = bm;
+    const path = br.text().trim();
+    if (path) backend.path = path;
+    keepExtra(br, backend);
+    d.backend = backend;
+  }
+  readDeviceCommon(r, d);
+  keepExtra(r, d);
+  return d;
+}
+
+/** Formats `<rng>`. */
+export function formatRng(d: RngDef): XmlElement {
+  const b = d.backend;
+  return buildElement(
+    'rng',
+    [['model', d.model]],
+    [b && buildElement('backend', [['model', b.model]], [], b.extra, b.path), formatAlias(d), formatAddress(d)],
+    d.extra,
+  );
+}
+
+/** Parses `<filesystem>`. */
+export function parseFilesystem(el: XmlElement): FilesystemDef {
+  const r = new ElementReader(el);
+  const d: FilesystemDef = {};
+  const type = r.attr('type');
+  if (type !== undefined) d.type = type;
+  const am = r.attr('accessmode');
+  if (am !== undefined) d.accessmode = am;
+  const s = r.child('source');
+  if (s) d.source = parseAttrElement(s);
+  const t = r.child('target');
+  if (t) d.target = parseAttrElement(t);
+  if (r.bareFlag('readonly')) d.readonly = true;
+  readDeviceCommon(r, d);
+  keepExtra(r, d);
+  return d;
+}
+
+/** Formats `<filesystem>`. */
+export function formatFilesystem(d: FilesystemDef): XmlElement {
+  return buildElement(
+    'filesystem',
+    [['type', d.type], ['accessmode', d.accessmode]],
+    [
+      formatAttrElement('source', d.source),
+      formatAttrElement('target', d.target),
+      d.readonly && buildElement('readonly', [], []),
+      formatAlias(d),
+      formatAddress(d),
+    ],
+    d.extra,
+  );
+}

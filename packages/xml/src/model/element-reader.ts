@@ -1,0 +1,135 @@
+/**
+ * Reads a typed model out of an element while tracking which attributes and children were
+ * used; what is left over becomes the element's {@link XmlExtra}.
+ */
+import type { XmlElement } from '../tree/xml-node.js';
+import type { XmlExtra, XmlExtraChild } from './extra.js';
+
+/** Tracks consumption of one element's attributes and children. */
+export class ElementReader {
+  /** The element being read. */
+  readonly el: XmlElement;
+  #usedAttrs = 0;
+  #usedAttrMask: boolean[] | undefined;
+  readonly #used = new Set<XmlElement>();
+  #usedText = false;
+
+  constructor(el: XmlElement) {
+    this.el = el;
+  }
+
+  /** The value of attribute `name` (marked as known). */
+  attr(name: string): string | undefined {
+    const attrs = this.el.attributes;
+    for (let i = 0; i < attrs.length; i++) {
+      if (attrs[i]!.name === name) {
+        (this.#usedAttrMask ??= []).length = attrs.length;
+        this.#usedAttrMask[i] = true;
+        this.#usedAttrs++;
+        return attrs[i]!.value;
+      }
+    }
+    return undefined;
+  }
+
+  /** The first child called `name` (marked as known). */
+  child(name: string): XmlElement | undefined {
+    for (const c of this.el.children) {
+      if (c.type === 'element' && c.name === name && !this.#used.has(c)) {
+        this.#used.add(c);
+        return c;
+      }
+    }
+    return undefined;
+  }
+
+  /** The first unused child called `name`, without marking it. */
+  peek(name: string): XmlElement | undefined {
+    for (const c of this.el.children) if (c.type === 'element' && c.name === name && !this.#used.has(c)) return c;
+    return undefined;
+  }
+
+  /** The text of child `name` when it is plain text (no attributes or children); else left unknown. */
+  simpleText(name: string): string | undefined {
+    const c = this.peek(name);
+    if (!c || c.attributes.length) return undefined;
+    for (const k of c.children) if (k.type !== 'text') return undefined;
+    this.#used.add(c);
+    return elementText(c);
+  }
+
+  /** Whether an empty child `name` (no attributes/children) is present; consumes it. */
+  bareFlag(name: string): boolean {
+    const c = this.peek(name);
+    if (!c || c.attributes.length || c.children.length) return false;
+    this.#used.add(c);
+    return true;
+  }
+
+  /** A reader over the first child called `name`, or undefined. */
+  sub(name: string): ElementReader | undefined {
+    const c = this.child(name);
+    return c ? new ElementReader(c) : undefined;
+  }
+
+  /** All children called `name` (marked as known). */
+  children(name: string): XmlElement[] {
+    const out: XmlElement[] = [];
+    for (const c of this.el.children) {
+      if (c.type === 'element' && c.name === name) {
+        this.#used.add(c);
+        out.push(c);
+      }
+    }
+    return out;
+  }
+
+  /** Marks `el` (a child) as known. */
+  use(el: XmlElement): void {
+    this.#used.add(el);
+  }
+
+  /** The text of child `name` (marked as known), or undefined when absent. */
+  childText(name: string): string | undefined {
+    const c = this.child(name);
+    return c ? elementText(c) : undefined;
+  }
+
+  /** The element's own text (marked as known). */
+  text(): string {
+    this.#usedText = true;
+    return elementText(this.el);
+  }
+
+  /** Whether child `name` exists (marked as known). */
+  flag(name: string): boolean {
+    return this.child(name) !== undefined;
+  }
+
+  /** Everything not consumed, or undefined when the model knew it all. */
+  extra(): XmlExtra | undefined {
+    const attrs = this.el.attributes;
+    const attributes = this.#usedAttrs === attrs.length ? [] : attrs.filter((_, i) => !this.#usedAttrMask?.[i]);
+    const children: XmlExtraChild[] = [];
+    let after: string | null = null;
+    let text = '';
+    for (const c of this.el.children) {
+      if (c.type === 'element') {
+        if (this.#used.has(c)) after = c.name;
+        else children.push({ after, node: c });
+      } else if (!this.#usedText && (c.type === 'text' || c.type === 'cdata')) text += c.text;
+    }
+    const t = text.trim() ? text : undefined;
+    if (!attributes.length && !children.length && !t) return undefined;
+    return t ? { attributes, children, text: t } : { attributes, children };
+  }
+}
+
+/** The text (and CDATA) directly inside `el`. */
+export function elementText(el: XmlElement): string {
+  const k = el.children;
+  if (k.length === 1 && (k[0]!.type === 'text' || k[0]!.type === 'cdata')) return k[0]!.text;
+  let s = '';
+  for (const c of k) if (c.type === 'text' || c.type === 'cdata') s += c.text;
+  return s;
+}

@@ -1,0 +1,94 @@
+/**
+ * The carrier of everything a typed model does not know, so that nothing is lost: unknown
+ * attributes, unknown child elements (each anchored after the known sibling it followed) and
+ * unknown text. Formatting merges them back in place.
+ */
+import type { XmlAttribute, XmlElement, XmlNode } from '../tree/xml-node.js';
+
+/** An unknown child element and the name of the known sibling it followed (null: first). */
+export interface XmlExtraChild {
+  after: string | null;
+  node: XmlElement;
+}
+
+/** Unknown parts of an element, kept for writing back. */
+export interface XmlExtra {
+  attributes: XmlAttribute[];
+  children: XmlExtraChild[];
+  /** Non-blank text the model did not consume. */
+  text?: string;
+}
+
+/** Anything typed that may carry unknown parts. */
+export interface HasExtra {
+  /** Unknown attributes/children of the element, written back as they were. */
+  extra?: XmlExtra;
+}
+
+/**
+ * Builds element `name`: known attributes (undefined ones left out), then unknown ones; known
+ * children in libvirt's order with unknown children merged after their anchors.
+ */
+export function buildElement(
+  name: string,
+  attrs: ReadonlyArray<readonly [string, string | number | undefined]>,
+  children: ReadonlyArray<XmlElement | undefined | false>,
+  extra?: XmlExtra,
+  text?: string,
+): XmlElement {
+  const attributes: XmlAttribute[] = [];
+  for (let i = 0; i < attrs.length; i++) {
+    const v = attrs[i]![1];
+    if (v !== undefined) attributes.push({ name: attrs[i]![0], value: typeof v === 'string' ? v : String(v) });
+  }
+  const kids: XmlNode[] = [];
+  for (let i = 0; i < children.length; i++) {
+    const c = children[i];
+    if (c) kids.push(c);
+  }
+  if (text !== undefined && text !== '') kids.unshift({ type: 'text', text });
+  if (!extra) return { type: 'element', name, attributes, children: kids };
+  for (const a of extra.attributes) if (!attributes.some((b) => b.name === a.name)) attributes.push(a);
+  if (extra.text) kids.unshift({ type: 'text', text: extra.text });
+  if (extra.children.length) mergeChildren(kids, extra.children);
+  return { type: 'element', name, attributes, children: kids };
+}
+
+function mergeChildren(kids: XmlNode[], extras: XmlExtraChild[]): void {
+  const known = kids.length;
+  const known0 = kids.slice();
+  let head = 0;
+  const tail: XmlNode[] = [];
+  const after = new Map<XmlNode, XmlNode[]>();
+  for (const x of extras) {
+    if (x.after === null) {
+      kids.splice(head++, 0, x.node);
+      continue;
+    }
+    let anchor: XmlNode | undefined;
+    for (let i = known - 1; i >= 0; i--) {
+      const k = known0[i]!;
+      if (k.type === 'element' && k.name === x.after) {
+        anchor = k;
+        break;
+      }
+    }
+    if (!anchor) tail.push(x.node);
+    else {
+      const list = after.get(anchor);
+      if (list) list.push(x.node);
+      else after.set(anchor, [x.node]);
+    }
+  }
+  if (after.size) {
+    const out: XmlNode[] = [];
+    for (const k of kids) {
+      out.push(k);
+      const list = after.get(k);
+      if (list) out.push(...list);
+    }
+    kids.length = 0;
+    kids.push(...out);
+  }
+  kids.push(...tail);
+}

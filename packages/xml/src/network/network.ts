@@ -1,0 +1,149 @@
+/**
+ * Virtual network documents (`<network>`): typed model, parse and format.
+ */
+import { virtError } from '@virtkit/core';
+import { ElementReader } from '../model/element-reader.js';
+import { buildElement, type HasExtra } from '../model/extra.js';
+import { readUUID, textElement } from '../model/common-fields.js';
+import type { XmlElement } from '../tree/xml-node.js';
+import { formatXmlElement } from '../tree/xml-format.js';
+import { parseXmlDocument } from '../tree/xml-parse.js';
+import { VIR_ERR_INTERNAL_ERROR, VIR_ERR_NO_NAME, VIR_FROM_NETWORK, xmlError } from '../util/codes.js';
+import { isMulticastMAC, normalizeMAC } from '../util/mac.js';
+import { expectRoot } from '../domain/domain-parse.js';
+import { keepExtra } from '../domain/device-common.js';
+
+/** `<ip address='192.168.122.1' netmask='255.255.255.0'>` with dhcp etc. kept as extra. */
+export interface NetworkIp extends HasExtra {
+  address?: string;
+  netmask?: string;
+  prefix?: number;
+  family?: string;
+}
+
+/** A virtual network definition. */
+export interface NetworkDef extends HasExtra {
+  name: string;
+  uuid?: string;
+  title?: string;
+  description?: string;
+  metadata?: XmlElement;
+  /** `<forward mode='nat' dev='eth0'>` (interfaces, nat ranges... as extra). */
+  forward?: { mode?: string; dev?: string } & HasExtra;
+  /** `<bridge name='virbr0' stp='on' delay='0'/>`. */
+  bridge?: { name?: string; stp?: string; delay?: string } & HasExtra;
+  /** `<mac address='...'/>`, normalised. */
+  mac?: string;
+  /** `<domain name='example.com'/>`. */
+  domain?: { name?: string } & HasExtra;
+  ips: NetworkIp[];
+}
+
+/** Parses a `<network>` document. */
+export function parseNetworkXML(xml: string): NetworkDef {
+  return parseNetworkElement(parseXmlDocument(xml, { url: 'network_definition', errorDomain: VIR_FROM_NETWORK }));
+}
+
+/** Parses a `<network>` element. */
+export function parseNetworkElement(root: XmlElement): NetworkDef {
+  expectRoot(root, 'network');
+  const r = new ElementReader(root);
+  const name = r.simpleText('name')?.trim();
+  if (!name) throw virtError(VIR_ERR_NO_NAME, undefined, VIR_FROM_NETWORK);
+  if (name.includes('/')) throw xmlError(`name ${name} cannot contain '/'`, VIR_FROM_NETWORK);
+  const def: NetworkDef = { name, ips: [] };
+  const uuid = readUUID(r, () => virtError(VIR_ERR_INTERNAL_ERROR, `malformed uuid element`, VIR_FROM_NETWORK));
+  if (uuid) def.uuid = uuid;
+  const title = r.simpleText('title');
+  if (title !== undefined) def.title = title;
+  const desc = r.simpleText('description');
+  if (desc !== undefined) def.description = desc;
+  const md = r.child('metadata');
+  if (md) def.metadata = md;
+  const fwd = r.child('forward');
+  if (fwd) {
+    const fr = new ElementReader(fwd);
+    def.forward = {};
+    const mode = fr.attr('mode');
+    if (mode !== undefined) def.forward.mode = mode;
+    const dev = fr.attr('dev');
+    if (dev !== undefined) def.forward.dev = dev;
+    keepExtra(fr, def.forward);
+  }
+  const br = r.child('bridge');
+  if (br) {
+    const brr = new ElementReader(br);
+    def.bridge = {};
+    for (const k of ['name', 'stp', 'delay'] as const) {
+      const v = brr.attr(k);
+      if (v !== undefined) def.bridge[k] = v;
+    }
+    keepExtra(brr, def.bridge);
+  }
+  const macEl = r.peek('mac');
+  if (macEl && macEl.attributes.length === 1 && macEl.attributes[0]!.name === 'address' && !macEl.children.length) {
+    r.use(macEl);
+    const raw = macEl.attributes[0]!.value;
+    const mac = normalizeMAC(raw);
+    if (!mac) throw xmlError(`Invalid bridge mac address '${raw}' in network '${name}'`, VIR_FROM_NETWORK);
+    if (isMulticastMAC(mac)) throw xmlError(`Invalid multicast bridge mac address '${raw}' in network '${name}'`, VIR_FROM_NETWORK);
+    def.mac = mac;
+  }
+  const dom = r.child('domain');
+  if (dom) {
+    const dr = new ElementReader(dom);
+    def.domain = {};
+    const n = dr.attr('name');
+    if (n !== undefined) def.domain.name = n;
+    keepExtra(dr, def.domain);
+  }
+  for (const ipEl of r.children('ip')) {
+    const ir = new ElementReader(ipEl);
+    const ip: NetworkIp = {};
+    const family = ir.attr('family');
+    if (family !== undefined) ip.family = family;
+    const address = ir.attr('address');
+    if (address !== undefined) ip.address = address;
+    const netmask = ir.attr('netmask');
+    if (netmask !== undefined) ip.netmask = netmask;
+    const prefixRaw = ipEl.attributes.find((a) => a.name === 'prefix')?.value;
+    if (prefixRaw !== undefined && /^[0-9]{1,3}$/.test(prefixRaw)) {
+      ir.attr('prefix');
+      ip.prefix = Number(prefixRaw);
+    }
+    keepExtra(ir, ip);
+    def.ips.push(ip);
+  }
+  keepExtra(r, def);
+  return def;
+}
+
+/** Builds the `<network>` element. */
+export function formatNetworkElement(def: NetworkDef): XmlElement {
+  const f = def.forward;
+  const b = def.bridge;
+  return buildElement(
+    'network',
+    [],
+    [
+      textElement('name', def.name),
+      textElement('uuid', def.uuid),
+      textElement('title', def.title),
+      textElement('description', def.description),
+      def.metadata,
+      f && buildElement('forward', [['mode', f.mode], ['dev', f.dev]], [], f.extra),
+      b && buildElement('bridge', [['name', b.name], ['stp', b.stp], ['delay', b.delay]], [], b.extra),
+      def.mac !== undefined && buildElement('mac', [['address', def.mac]], []),
+      def.domain && buildElement('domain', [['name', def.domain.name]], [], def.domain.extra),
+      ...def.ips.map((ip) =>
+        buildElement('ip', [['family', ip.family], ['address', ip.address], ['netmask', ip.netmask], ['prefix', ip.prefix]], [], ip.extra),
+      ),
+    ],
+    def.extra,
+  );
+}
+
+/** Formats a network as libvirt does. */
+export function formatNetworkXML(def: NetworkDef): string {
+  return formatXmlElement(formatNetworkElement(def));
+}

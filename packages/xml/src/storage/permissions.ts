@@ -1,0 +1,75 @@
+/**
+ * The `<target>` of pools and volumes: path, format and permissions.
+ */
+import { ElementReader } from '../model/element-reader.js';
+import { buildElement, type HasExtra } from '../model/extra.js';
+import { textElement } from '../model/common-fields.js';
+import type { XmlElement } from '../tree/xml-node.js';
+import { keepExtra } from '../domain/device-common.js';
+
+/** `<permissions>`: mode (octal string), owner, group, label. */
+export interface StoragePermissions extends HasExtra {
+  mode?: string;
+  owner?: string;
+  group?: string;
+  label?: string;
+}
+
+/** A pool's or volume's `<target>`. */
+export interface StorageTarget extends HasExtra {
+  path?: string;
+  /** `<format type='qcow2'/>`. */
+  format?: string;
+  formatExtra?: HasExtra['extra'];
+  permissions?: StoragePermissions;
+}
+
+/** Parses a `<target>` element. */
+export function parseStorageTarget(el: XmlElement): StorageTarget {
+  const r = new ElementReader(el);
+  const t: StorageTarget = {};
+  const path = r.simpleText('path');
+  if (path !== undefined) t.path = path;
+  const fmt = r.child('format');
+  if (fmt) {
+    const fr = new ElementReader(fmt);
+    const type = fr.attr('type');
+    if (type !== undefined) t.format = type;
+    const e = fr.extra();
+    if (e) t.formatExtra = e;
+  }
+  const perms = r.child('permissions');
+  if (perms) {
+    const pr = new ElementReader(perms);
+    const p: StoragePermissions = {};
+    for (const k of ['mode', 'owner', 'group', 'label'] as const) {
+      const v = pr.simpleText(k);
+      if (v !== undefined) p[k] = v;
+    }
+    keepExtra(pr, p);
+    t.permissions = p;
+  }
+  keepExtra(r, t);
+  return t;
+}
+
+/** Formats a `<target>`. */
+export function formatStorageTarget(t: StorageTarget): XmlElement {
+  const p = t.permissions;
+  return buildElement(
+    'target',
+    [],
+    [
+      textElement('path', t.path),
+      (t.format !== undefined || t.formatExtra) && buildElement('format', [['type', t.format]], [], t.formatExtra),
+      p &&
+        buildElement(
+          'permissions',
+          [],
+          [textElement('mode', p.mode), textElement('owner', p.owner), textElement('group', p.group), textElement('label', p.label)],
+          p.extra,
+        ),
+    ],
+    t.extra,
+  );
+}

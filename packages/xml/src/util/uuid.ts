@@ -1,0 +1,43 @@
+/**
+ * UUIDs as libvirt handles them: parsing accepts 32 hex digits with optional '-' between
+ * byte pairs and surrounding blanks (virUUIDParse); formatting is lowercase 8-4-4-4-12.
+ */
+import { randomBytes } from 'node:crypto';
+
+/** Parses a UUID the way virUUIDParse does; returns the canonical lowercase form or undefined. */
+export function parseUUID(s: string): string | undefined {
+  let i = 0;
+  while (i < s.length && (s[i] === ' ' || s[i] === '\t' || s[i] === '\n' || s[i] === '\r')) i++;
+  let hex = '';
+  while (hex.length < 32) {
+    if (i >= s.length) return undefined;
+    const c = s[i]!;
+    if (c === '-') {
+      i++;
+      continue;
+    }
+    if (!/[0-9a-fA-F]/.test(c) || i + 1 >= s.length || !/[0-9a-fA-F]/.test(s[i + 1]!)) return undefined;
+    hex += c + s[i + 1]!;
+    i += 2;
+  }
+  while (i < s.length) {
+    const c = s[i++]!;
+    if (c !== ' ' && c !== '\t' && c !== '\n' && c !== '\r') return undefined;
+  }
+  hex = hex.toLowerCase();
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** Whether `s` is a UUID libvirt accepts. */
+export function isValidUUID(s: string): boolean {
+  return parseUUID(s) !== undefined;
+}
+
+/** A random (version 4) UUID, lowercase, as virUUIDGenerate. */
+export function generateUUID(): string {
+  const b = randomBytes(16);
+  b[6] = (b[6]! & 0x0f) | 0x40;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const h = b.toString('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
