@@ -377,6 +377,12 @@ export interface VirtDriver {
   readonly name: string;
   /** URI schemes this driver owns as primary driver (empty for secondary drivers). */
   readonly schemes: readonly string[];
+  /**
+   * Whether the driver handles URIs with a host or a `+transport` (libvirt's remote driver
+   * does). Absent/false: core refuses such URIs with VIR_ERR_NO_CONNECT, as libvirt's
+   * local-only drivers decline them. (Added by core; optional.)
+   */
+  readonly remote?: boolean;
   /** For secondary drivers: whether to serve this URI (e.g. storage for qemu:///...). */
   accepts?(uri: ConnectURI): boolean;
   /** Opens a connection; throws VirtError (VIR_ERR_NO_CONNECT, ...) when it cannot. */

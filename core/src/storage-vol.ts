@@ -1,0 +1,102 @@
+/**
+ * StorageVol: one storage volume, as libvirt's virStorageVolPtr.
+ */
+import type { Readable, Writable } from 'node:stream';
+import { VIR_STORAGE_VOL_WIPE_ALG_ZERO } from './constants/storage.js';
+import type { Connection } from './connection.js';
+import type { ConnectionCore } from './dispatch.js';
+import type { JobOptions, StorageVolInfo, StorageVolRef } from './spi.js';
+import { StoragePool } from './storage-pool.js';
+
+/** A storage volume (virStorageVolPtr). Obtain one from a StoragePool or a Connection. */
+export class StorageVol {
+  #core: ConnectionCore;
+  #ref: StorageVolRef;
+
+  /** @internal Created by core from a driver's ref. */
+  constructor(core: ConnectionCore, ref: StorageVolRef) {
+    this.#core = core;
+    this.#ref = ref;
+  }
+
+  /** The driver-level ref this object stands for. */
+  get ref(): StorageVolRef {
+    return this.#ref;
+  }
+
+  /** virStorageVolGetConnect. */
+  getConnect(): Connection {
+    return this.#core.owner;
+  }
+
+  /** virStorageVolGetName. */
+  getName(): string {
+    return this.#ref.name;
+  }
+
+  /** virStorageVolGetKey (usually the path). */
+  getKey(): string {
+    return this.#ref.key;
+  }
+
+  /** The name of the pool this volume belongs to (from the ref, no driver call). */
+  getPoolName(): string {
+    return this.#ref.pool;
+  }
+
+  /** virStoragePoolLookupByVolume: this volume's pool. */
+  async lookupStoragePool(): Promise<StoragePool> {
+    return new StoragePool(this.#core, await this.#core.call('storagePoolLookupByVolume', [this.#ref]));
+  }
+
+  /** virStorageVolGetPath. */
+  getPath(): Promise<string> {
+    return this.#core.call('storageVolGetPath', [this.#ref]);
+  }
+
+  /** virStorageVolGetInfo: `{ type, capacity, allocation }` (bytes, VIR_STORAGE_VOL_* type). */
+  getInfo(): Promise<StorageVolInfo> {
+    return this.#core.call('storageVolGetInfo', [this.#ref]);
+  }
+
+  /** virStorageVolGetXMLDesc. */
+  getXMLDesc(flags = 0): Promise<string> {
+    return this.#core.call('storageVolGetXMLDesc', [this.#ref, flags]);
+  }
+
+  /** virStorageVolDelete. */
+  delete(flags = 0): Promise<void> {
+    return this.#core.call('storageVolDelete', [this.#ref, flags]);
+  }
+
+  /** virStorageVolWipe: overwrites the volume with zeroes (algorithm VIR_STORAGE_VOL_WIPE_ALG_ZERO). */
+  wipe(flags = 0, opts: JobOptions = {}): Promise<void> {
+    return this.#core.call('storageVolWipePattern', [this.#ref, VIR_STORAGE_VOL_WIPE_ALG_ZERO, flags, opts], {
+      api: 'virStorageVolWipe',
+      signal: opts.signal,
+    });
+  }
+
+  /** virStorageVolWipePattern: `algorithm` is VIR_STORAGE_VOL_WIPE_ALG_*. */
+  wipePattern(algorithm: number, flags = 0, opts: JobOptions = {}): Promise<void> {
+    return this.#core.call('storageVolWipePattern', [this.#ref, algorithm, flags, opts], { signal: opts.signal });
+  }
+
+  /** virStorageVolResize: new capacity in bytes (VIR_STORAGE_VOL_RESIZE_* flags). */
+  resize(capacity: number, flags = 0): Promise<void> {
+    return this.#core.call('storageVolResize', [this.#ref, capacity, flags]);
+  }
+
+  /**
+   * virStorageVolUpload: a Writable the caller writes `length` bytes into, from `offset`
+   * (length 0 = to the end). The upload completes when the stream finishes.
+   */
+  upload(offset = 0, length = 0, flags = 0, opts: JobOptions = {}): Promise<Writable> {
+    return this.#core.call('storageVolUpload', [this.#ref, offset, length, flags, opts], { signal: opts.signal });
+  }
+
+  /** virStorageVolDownload: a Readable of `length` bytes from `offset` (length 0 = to the end). */
+  download(offset = 0, length = 0, flags = 0, opts: JobOptions = {}): Promise<Readable> {
+    return this.#core.call('storageVolDownload', [this.#ref, offset, length, flags, opts], { signal: opts.signal });
+  }
+}

@@ -1,0 +1,149 @@
+/**
+ * Generates core/src/constants/*.ts from the installed libvirt Python binding.
+ *
+ * The values come from `import libvirt` run by /usr/bin/python3 (libvirt 9.0's 959 VIR_*
+ * integers); the C enum each constant belongs to comes from the `# virEnumName` comments
+ * the binding's generator writes into libvirt.py, so each export carries its enum in TSDoc.
+ * Run with `npx tsx scripts/gen-constants.ts`; the output is committed.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const PYTHON = process.env.VIRTKIT_PYTHON ?? '/usr/bin/python3';
+const OUT = join(dirname(fileURLToPath(import.meta.url)), '..', 'core', 'src', 'constants');
+/** Exported from errors.ts already (virErrorLevel), so skipped here to avoid a clash. */
+const SKIP = new Set(['VIR_ERR_NONE', 'VIR_ERR_WARNING', 'VIR_ERR_ERROR']);
+/** Files stay under this many lines; a family that grows beyond it is split in parts. */
+const MAX_LINES = 380;
+
+/** Which file each C enum goes to: the first matching rule wins. */
+const FAMILIES: { file: string; title: string; match: RegExp }[] = [
+  { file: 'error-codes', title: 'virErrorNumber: error codes (VIR_ERR_*, VIR_WAR_*)', match: /^virErrorNumber$/ },
+  { file: 'error-domains', title: 'virErrorDomain: where an error comes from (VIR_FROM_*)', match: /^virErrorDomain$/ },
+  {
+    file: 'domain-state',
+    title: 'virDomainState and its reason enums, control state',
+    match: /^virDomain(State|\w+Reason|ControlState|ControlErrorReason)$/,
+  },
+  {
+    file: 'domain-events',
+    title: 'domain event ids, lifecycle event types and their details',
+    match: /^(virDomainEvent\w*|virConnectDomainEvent\w*)$/,
+  },
+  {
+    file: 'domain-lifecycle',
+    title: 'flags of domain lifecycle, XML, device and configuration APIs',
+    match:
+      /^virDomain(CreateFlags|DefineFlags|DestroyFlagsValues|UndefineFlagsValues|ShutdownFlagValues|RebootFlagValues|XMLFlags|ModificationImpact|DeviceModifyFlags|VcpuFlags|MemoryModFlags|MetadataType|SaveRestoreFlags|SaveImageXMLFlags|CoreDump\w*|Lifecycle\w*|SetTimeFlags|SetUserPasswordFlags|AuthorizedSSHKeysSetFlags|FDAssociateFlags|ConsoleFlags|ChannelFlags|OpenGraphicsFlags|GetHostnameFlags|AgentResponseTimeoutValues|Message\w*)$/,
+  },
+  { file: 'domain-snapshot', title: 'snapshot and checkpoint flags', match: /^virDomain(Snapshot|Checkpoint)\w*$/ },
+  {
+    file: 'domain-jobs',
+    title: 'block jobs, jobs, migration, backup and dirty rate',
+    match: /^virDomain(Block\w*|Job\w*|GetJobStatsFlags|AbortJobFlagsValues|Migrate\w*|Backup\w*|DirtyRate\w*)$/,
+  },
+  { file: 'domain-stats', title: 'domain statistics, memory, NUMA, guest info, processes and keycodes', match: /^(virDomain\w*|virKeycodeSet)$/ },
+  { file: 'connect', title: 'connection flags, list flags, credentials and CPU comparison', match: /^(virConnect\w*|virCPU\w*)$/ },
+  { file: 'network', title: 'networks, network ports, interfaces and network filters', match: /^(virNetwork\w*|virInterface\w*|virNWFilter\w*|virIPAddrType)$/ },
+  { file: 'storage', title: 'storage pools and volumes', match: /^virStorage\w*$/ },
+  { file: 'node', title: 'the node, node devices and secrets', match: /^(virNode\w*|virSecret\w*)$/ },
+  { file: 'misc', title: 'streams, events, typed parameters and the rest', match: /.*/ },
+];
+
+interface Constant {
+  name: string;
+  value: number;
+  enumName: string;
+}
+
+function loadConstants(): Constant[] {
+  const script = [
+    'import json, libvirt',
+    'names = [n for n in dir(libvirt) if n.startswith("VIR_") and isinstance(getattr(libvirt, n), int)]',
+    'print(json.dumps({"file": libvirt.__file__, "values": {n: getattr(libvirt, n) for n in names}}))',
+  ].join('\n');
+  const out = JSON.parse(execFileSync(PYTHON, ['-c', script], { encoding: 'utf8' })) as {
+    file: string;
+    values: Record<string, number>;
+  };
+  // libvirt.py lists constants under "# virEnumName" headings, in header order.
+  const enumOf = new Map<string, string>();
+  const order = new Map<string, number>();
+  let current = 'unknown';
+  for (const line of readFileSync(out.file, 'utf8').split('\n')) {
+    const heading = /^# (vir\w+)\s*$/.exec(line);
+    if (heading) current = heading[1]!;
+    const assign = /^(VIR_\w+) = /.exec(line);
+    if (assign && !enumOf.has(assign[1]!)) {
+      enumOf.set(assign[1]!, current);
+      order.set(assign[1]!, order.size);
+    }
+  }
+  return Object.entries(out.values)
+    .filter(([name]) => !SKIP.has(name))
+    .map(([name, value]) => ({ name, value, enumName: enumOf.get(name) ?? 'unknown' }))
+    .sort((a, b) => (order.get(a.name) ?? 1e9) - (order.get(b.name) ?? 1e9) || a.name.localeCompare(b.name));
+}
+
+function render(title: string, consts: Constant[]): string {
+  const lines = [
+    '/**',
+    ` * libvirt 9.0 constants: ${title}.`,
+    ' *',
+    ' * GENERATED by scripts/gen-constants.ts from the libvirt Python binding; do not edit.',
+    ' */',
+  ];
+  let lastEnum = '';
+  for (const c of consts) {
+    if (c.enumName !== lastEnum) {
+      lines.push('', `// ${c.enumName}`);
+      lastEnum = c.enumName;
+    }
+    lines.push(`/** ${c.enumName} */ export const ${c.name} = ${c.value};`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+function main(): void {
+  const consts = loadConstants();
+  const byFile = new Map<string, { title: string; consts: Constant[] }>();
+  for (const c of consts) {
+    const fam = FAMILIES.find((f) => f.match.test(c.enumName))!;
+    const entry = byFile.get(fam.file) ?? { title: fam.title, consts: [] };
+    entry.consts.push(c);
+    byFile.set(fam.file, entry);
+  }
+  mkdirSync(OUT, { recursive: true });
+  const files: string[] = [];
+  for (const fam of FAMILIES) {
+    const entry = byFile.get(fam.file);
+    if (!entry) continue;
+    // Split an oversized family into parts, never in the middle of an enum.
+    const parts: Constant[][] = [[]];
+    for (const c of entry.consts) {
+      const part = parts[parts.length - 1]!;
+      const startsEnum = part.length > 0 && part[part.length - 1]!.enumName !== c.enumName;
+      if (startsEnum && part.length * 1.1 > MAX_LINES - 20) parts.push([]);
+      parts[parts.length - 1]!.push(c);
+    }
+    parts.forEach((part, i) => {
+      const file = parts.length === 1 ? fam.file : `${fam.file}-${i + 1}`;
+      writeFileSync(join(OUT, `${file}.ts`), render(fam.title, part));
+      files.push(file);
+    });
+  }
+  const index = [
+    '/**',
+    ' * Every libvirt 9.0 integer constant, by C name (VIR_DOMAIN_RUNNING, VIR_ERR_NO_DOMAIN, ...).',
+    ' *',
+    ' * GENERATED by scripts/gen-constants.ts; do not edit.',
+    ' */',
+    ...files.map((f) => `export * from './${f}.js';`),
+  ];
+  writeFileSync(join(OUT, 'index.ts'), index.join('\n') + '\n');
+  console.log(`wrote ${consts.length} constants in ${files.length} files to ${OUT}`);
+}
+
+main();
