@@ -4,6 +4,7 @@
  */
 import { ElementReader } from '../model/element-reader.js';
 import { buildElement } from '../model/extra.js';
+import { markExpanded } from '../tree/xml-format.js';
 import type { XmlElement } from '../tree/xml-node.js';
 import { xmlError } from '../util/codes.js';
 import { formatChardev, parseChardev } from './chardev.js';
@@ -99,5 +100,5 @@ export function formatDevices(d: DomainDevices, secure = false): XmlElement {
   if (d.memballoon) kids.push(o.formatMemballoon(d.memballoon));
   for (const x of d.rngs) kids.push(o.formatRng(x));
   for (const x of d.panics) kids.push(o.formatModelDevice('panic', x));
-  return buildElement('devices', [], kids, d.extra);
+  return markExpanded(buildElement('devices', [], kids, d.extra));
 }

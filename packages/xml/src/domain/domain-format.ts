@@ -3,7 +3,7 @@
  */
 import { buildElement } from '../model/extra.js';
 import type { XmlElement } from '../tree/xml-node.js';
-import { formatXmlElement } from '../tree/xml-format.js';
+import { formatXmlElement, markLibxmlDump } from '../tree/xml-format.js';
 import { formatDevices } from './devices.js';
 import type { DomainDef } from './domain-types.js';
 
@@ -22,6 +22,7 @@ function text(name: string, v: string | undefined): XmlElement | undefined {
 /** Builds the `<domain>` element of `def`. */
 export function formatDomainElement(def: DomainDef, opts: FormatDomainOptions = {}): XmlElement {
   const os = def.os;
+  if (def.metadata) for (const c of def.metadata.children) if (c.type === 'element') markLibxmlDump(c);
   const cpu = def.cpu;
   const v = def.vcpu;
   return buildElement(

@@ -121,7 +121,10 @@ export class ElementReader {
     }
     const t = text.trim() ? text : undefined;
     if (!attributes.length && !children.length && !t) return undefined;
-    return t ? { attributes, children, text: t } : { attributes, children };
+    const out: XmlExtra = { attributes, children };
+    if (attributes.length) out.attrOrder = attrs.map((a) => a.name);
+    if (t) out.text = t;
+    return out;
   }
 }
 

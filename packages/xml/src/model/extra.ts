@@ -15,6 +15,8 @@ export interface XmlExtraChild {
 export interface XmlExtra {
   attributes: XmlAttribute[];
   children: XmlExtraChild[];
+  /** The document's attribute order (kept when unknown attributes exist, so they stay in place). */
+  attrOrder?: string[];
   /** Non-blank text the model did not consume. */
   text?: string;
 }
@@ -49,9 +51,22 @@ export function buildElement(
   if (text !== undefined && text !== '') kids.unshift({ type: 'text', text });
   if (!extra) return { type: 'element', name, attributes, children: kids };
   for (const a of extra.attributes) if (!attributes.some((b) => b.name === a.name)) attributes.push(a);
+  if (extra.attrOrder && attributes.length > 1) sortAttributes(attributes, extra.attrOrder);
   if (extra.text) kids.unshift({ type: 'text', text: extra.text });
   if (extra.children.length) mergeChildren(kids, extra.children);
   return { type: 'element', name, attributes, children: kids };
+}
+
+// document order for attributes that were there, new ones right after their predecessor
+function sortAttributes(attributes: XmlAttribute[], order: string[]): void {
+  let prev = -1;
+  const keyed = attributes.map((a, i) => {
+    const k = order.indexOf(a.name);
+    prev = k >= 0 ? k : prev + 0.001;
+    return { a, k: prev, i };
+  });
+  keyed.sort((x, y) => x.k - y.k || x.i - y.i);
+  for (let i = 0; i < keyed.length; i++) attributes[i] = keyed[i]!.a;
 }
 
 function mergeChildren(kids: XmlNode[], extras: XmlExtraChild[]): void {

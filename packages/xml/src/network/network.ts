@@ -6,7 +6,7 @@ import { ElementReader } from '../model/element-reader.js';
 import { buildElement, type HasExtra } from '../model/extra.js';
 import { readUUID, textElement } from '../model/common-fields.js';
 import type { XmlElement } from '../tree/xml-node.js';
-import { formatXmlElement } from '../tree/xml-format.js';
+import { formatXmlElement, markExpanded, markLibxmlDump } from '../tree/xml-format.js';
 import { parseXmlDocument } from '../tree/xml-parse.js';
 import { VIR_ERR_INTERNAL_ERROR, VIR_ERR_NO_NAME, VIR_FROM_NETWORK, xmlError } from '../util/codes.js';
 import { isMulticastMAC, normalizeMAC } from '../util/mac.js';
@@ -122,6 +122,7 @@ export function parseNetworkElement(root: XmlElement): NetworkDef {
 export function formatNetworkElement(def: NetworkDef): XmlElement {
   const f = def.forward;
   const b = def.bridge;
+  if (def.metadata) for (const c of def.metadata.children) if (c.type === 'element') markLibxmlDump(c);
   return buildElement(
     'network',
     [],
@@ -131,12 +132,12 @@ export function formatNetworkElement(def: NetworkDef): XmlElement {
       textElement('title', def.title),
       textElement('description', def.description),
       def.metadata,
-      f && buildElement('forward', [['mode', f.mode], ['dev', f.dev]], [], f.extra),
+      f && buildElement('forward', [['dev', f.dev], ['mode', f.mode]], [], f.extra),
       b && buildElement('bridge', [['name', b.name], ['stp', b.stp], ['delay', b.delay]], [], b.extra),
       def.mac !== undefined && buildElement('mac', [['address', def.mac]], []),
       def.domain && buildElement('domain', [['name', def.domain.name]], [], def.domain.extra),
       ...def.ips.map((ip) =>
-        buildElement('ip', [['family', ip.family], ['address', ip.address], ['netmask', ip.netmask], ['prefix', ip.prefix]], [], ip.extra),
+        markExpanded(buildElement('ip', [['family', ip.family], ['address', ip.address], ['netmask', ip.netmask], ['prefix', ip.prefix]], [], ip.extra)),
       ),
     ],
     def.extra,

@@ -13,14 +13,39 @@ export function escapeXml(s: string): string {
   return ESC_RE.test(s) ? s.replace(ESC_RE, (c) => ESC[c]!) : s;
 }
 
-/** Formats `el` (and its subtree) at nesting `depth`; the result ends with a newline. */
-export function formatXmlElement(el: XmlElement, depth = 0): string {
-  return formatInto(el, '  '.repeat(depth));
+const DUMPED = new WeakSet<XmlElement>();
+
+/**
+ * Marks `el` as written the way libxml2's xmlNodeDump writes (double-quoted attributes), as
+ * libvirt does for the foreign-namespace children of `<metadata>`.
+ */
+export function markLibxmlDump(el: XmlElement): void {
+  DUMPED.add(el);
 }
 
-function openTag(el: XmlElement): string {
+const EXPANDED = new WeakSet<XmlElement>();
+
+/** Marks `el` to be written as `<x>` + newline + `</x>` even when empty, as libvirt does for some. */
+export function markExpanded(el: XmlElement): XmlElement {
+  EXPANDED.add(el);
+  return el;
+}
+
+const DQ_RE = /[<>&"\n\r\t]/g;
+const DQ: Record<string, string> = { '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', '\n': '&#10;', '\r': '&#13;', '\t': '&#9;' };
+
+/** Formats `el` (and its subtree) at nesting `depth`; the result ends with a newline. */
+export function formatXmlElement(el: XmlElement, depth = 0): string {
+  return formatInto(el, '  '.repeat(depth), false);
+}
+
+function openTag(el: XmlElement, dq: boolean): string {
   let s = '<' + el.name;
   const attrs = el.attributes;
+  if (dq) {
+    for (let i = 0; i < attrs.length; i++) s += ' ' + attrs[i]!.name + '="' + attrs[i]!.value.replace(DQ_RE, (c) => DQ[c]!) + '"';
+    return s;
+  }
   for (let i = 0; i < attrs.length; i++) s += ' ' + attrs[i]!.name + "='" + escapeXml(attrs[i]!.value) + "'";
   return s;
 }
@@ -33,9 +58,12 @@ function isBlank(s: string): boolean {
   return true;
 }
 
-function formatInto(el: XmlElement, indent: string): string {
+function formatInto(el: XmlElement, indent: string, dq: boolean): string {
+  if (!dq && DUMPED.has(el)) dq = true;
   const kids = el.children;
-  if (kids.length === 0) return indent + openTag(el) + '/>\n';
+  if (kids.length === 0) {
+    return indent + openTag(el, dq) + (EXPANDED.has(el) ? '>\n' + indent + '</' + el.name + '>\n' : '/>\n');
+  }
   let hasMarkup = false;
   let hasText = false;
   for (let i = 0; i < kids.length; i++) {
@@ -47,20 +75,20 @@ function formatInto(el: XmlElement, indent: string): string {
   }
   if (!hasMarkup) {
     let t = '';
-    for (let i = 0; i < kids.length; i++) t += inline(kids[i]!);
-    return indent + openTag(el) + '>' + t + '</' + el.name + '>\n';
+    for (let i = 0; i < kids.length; i++) t += inline(kids[i]!, dq);
+    return indent + openTag(el, dq) + '>' + t + '</' + el.name + '>\n';
   }
   if (hasText) {
     // mixed content: white space is significant, write it back untouched
     let t = '';
-    for (let i = 0; i < kids.length; i++) t += inline(kids[i]!);
-    return indent + openTag(el) + '>' + t + '</' + el.name + '>\n';
+    for (let i = 0; i < kids.length; i++) t += inline(kids[i]!, dq);
+    return indent + openTag(el, dq) + '>' + t + '</' + el.name + '>\n';
   }
-  let s = indent + openTag(el) + '>\n';
+  let s = indent + openTag(el, dq) + '>\n';
   const inner = indent + '  ';
   for (let i = 0; i < kids.length; i++) {
     const k = kids[i]!;
-    if (k.type === 'element') s += formatInto(k, inner);
+    if (k.type === 'element') s += formatInto(k, inner, dq);
     else if (k.type === 'comment') s += inner + '<!--' + k.text + '-->\n';
     else if (k.type === 'pi') s += inner + '<?' + k.target + (k.text ? ' ' + k.text : '') + '?>\n';
   }
@@ -68,10 +96,10 @@ function formatInto(el: XmlElement, indent: string): string {
 }
 
 /** A node written without any added white space. */
-function inline(k: XmlNode): string {
+function inline(k: XmlNode, dq: boolean): string {
   switch (k.type) {
     case 'text':
-      return escapeXml(k.text);
+      return dq ? k.text.replace(/[<>&\r]/g, (c) => (c === '\r' ? '&#13;' : ESC[c]!)) : escapeXml(k.text);
     case 'cdata':
       return '<![CDATA[' + k.text + ']]>';
     case 'comment':
@@ -79,10 +107,10 @@ function inline(k: XmlNode): string {
     case 'pi':
       return '<?' + k.target + (k.text ? ' ' + k.text : '') + '?>';
     case 'element': {
-      if (k.children.length === 0) return openTag(k) + '/>';
+      if (k.children.length === 0) return openTag(k, dq) + '/>';
       let t = '';
-      for (const c of k.children) t += inline(c);
-      return openTag(k) + '>' + t + '</' + k.name + '>';
+      for (const c of k.children) t += inline(c, dq);
+      return openTag(k, dq) + '>' + t + '</' + k.name + '>';
     }
   }
 }
