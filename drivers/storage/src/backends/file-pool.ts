@@ -1,0 +1,96 @@
+/**
+ * What the dir and fs backends share: a directory of volume files. Refresh lists the target
+ * directory and probes every entry with stat(2) and `qemu-img info`; volumes are files made
+ * by vol-file.ts; capacity comes from statfs(2) as libvirt computes it.
+ */
+import { promises as fsp } from 'node:fs';
+import { join } from 'node:path';
+import type { JobOptions } from '@virtkit/core';
+import { VIR_ERR_NO_STORAGE_VOL, VIR_STORAGE_VOL_DELETE_ZEROED, VIR_STORAGE_VOL_WIPE_ALG_ZERO } from '../constants.js';
+import type { PoolDef, VolDef, VolRequest } from '../types.js';
+import { isErrno, storageError, systemError } from '../util.js';
+import { cloneFileVolume, createFileVolume, probeVolume, resizeFileVolume } from '../vol-file.js';
+import { wipePath } from '../wipe.js';
+import type { RefreshResult } from './backend.js';
+
+/** Entries the driver itself uses transiently; never listed as volumes. */
+export const TEMP_PREFIX = '.virtkit-tmp-';
+
+/** Runs `fn` over `items` with at most `limit` in flight, keeping order. */
+async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+/** statfs(2) of `dir` as libvirt reports pool sizes: capacity, allocation = capacity - free, free. */
+export async function statfsSizes(dir: string): Promise<Pick<RefreshResult, 'capacity' | 'allocation' | 'available'>> {
+  let sb;
+  try {
+    sb = await fsp.statfs(dir);
+  } catch (e) {
+    throw systemError(`cannot statvfs path '${dir}'`, e);
+  }
+  const capacity = sb.bsize * sb.blocks;
+  const available = sb.bsize * sb.bfree;
+  return { capacity, available, allocation: capacity - available };
+}
+
+/** Lists and probes the volumes in `dir` (libvirt's virStorageBackendFileSystemRefresh). */
+export async function refreshDirectory(def: PoolDef, signal?: AbortSignal): Promise<RefreshResult> {
+  let names: string[];
+  try {
+    names = await fsp.readdir(def.targetPath);
+  } catch (e) {
+    throw systemError(`cannot open directory '${def.targetPath}'`, e);
+  }
+  names = names.filter((n) => !n.startsWith(TEMP_PREFIX)).sort();
+  const probed = await mapLimit(names, 4, (n) => probeVolume(n, join(def.targetPath, n), signal));
+  const sizes = await statfsSizes(def.targetPath);
+  return { ...sizes, volumes: probed.filter((v): v is VolDef => v !== undefined) };
+}
+
+/** Volume operations of pools whose volumes are files in the target directory. */
+export const fileVolumeOps = {
+  volPath(def: PoolDef, name: string): string {
+    return join(def.targetPath, name);
+  },
+  async refreshVol(_def: PoolDef, vol: VolDef): Promise<VolDef> {
+    const v = await probeVolume(vol.name, vol.path);
+    if (!v) throw storageError(VIR_ERR_NO_STORAGE_VOL, `no storage vol with matching path '${vol.path}'`);
+    return v;
+  },
+  async createVol(def: PoolDef, req: VolRequest, flags: number, opts: JobOptions): Promise<VolDef> {
+    const path = join(def.targetPath, req.name);
+    await createFileVolume(path, req, flags, opts);
+    return fileVolumeOps.refreshVol(def, { name: req.name, path } as VolDef);
+  },
+  async cloneVol(def: PoolDef, req: VolRequest, src: VolDef, flags: number, opts: JobOptions): Promise<VolDef> {
+    const path = join(def.targetPath, req.name);
+    await cloneFileVolume(path, req, src, flags, opts);
+    return fileVolumeOps.refreshVol(def, { name: req.name, path } as VolDef);
+  },
+  async deleteVol(_def: PoolDef, vol: VolDef, flags: number): Promise<void> {
+    if (flags & VIR_STORAGE_VOL_DELETE_ZEROED && vol.type !== 'dir') await wipePath(vol.path, VIR_STORAGE_VOL_WIPE_ALG_ZERO);
+    try {
+      if (vol.type === 'dir') await fsp.rmdir(vol.path);
+      else await fsp.unlink(vol.path);
+    } catch (e) {
+      if (isErrno(e, 'ENOENT')) return;
+      throw systemError(`cannot unlink file '${vol.path}'`, e);
+    }
+  },
+  async resizeVol(_def: PoolDef, vol: VolDef, capacity: number, flags: number): Promise<void> {
+    await resizeFileVolume(vol, capacity, flags);
+  },
+  async wipeVol(_def: PoolDef, vol: VolDef, algorithm: number, opts: JobOptions): Promise<void> {
+    await wipePath(vol.path, algorithm, opts);
+  },
+};

@@ -1,0 +1,155 @@
+/**
+ * Upload and download streams over a volume's bytes (virStorageVolUpload/Download): Node
+ * Writable/Readable with offset and length, 8 MiB chunks, progress and AbortSignal.
+ */
+import { constants, promises as fsp } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
+import { Readable, Writable } from 'node:stream';
+import type { JobOptions } from '@virtkit/core';
+import { COPY_CHUNK } from './copy.js';
+import { VIR_ERR_OPERATION_ABORTED, VIR_ERR_SYSTEM_ERROR } from './constants.js';
+import { storageError, systemError } from './util.js';
+
+function abortError(what: string): Error {
+  return storageError(VIR_ERR_OPERATION_ABORTED, `${what} aborted`);
+}
+
+/**
+ * Opens `path` for reading and returns a stream of `length` bytes from `offset`
+ * (length 0 = to the end of the file or device). `onDone` runs after the stream ends.
+ */
+export async function openDownload(path: string, offset: number, length: number, opts: JobOptions = {}): Promise<Readable> {
+  let fh: FileHandle;
+  try {
+    fh = await fsp.open(path, constants.O_RDONLY);
+  } catch (e) {
+    throw systemError(`Unable to open '${path}'`, e);
+  }
+  let size: number;
+  try {
+    const st = await fh.stat();
+    size = st.isBlockDevice() ? await deviceSize(fh) : st.size;
+  } catch (e) {
+    await fh.close();
+    throw systemError(`Unable to access '${path}'`, e);
+  }
+  const end = length > 0 ? Math.min(offset + length, size) : size;
+  const total = Math.max(0, end - offset);
+  let pos = offset;
+  const signal = opts.signal;
+  const stream = new Readable({
+    highWaterMark: COPY_CHUNK,
+    read() {
+      if (signal?.aborted) {
+        this.destroy(abortError('download'));
+        return;
+      }
+      if (pos >= end) {
+        this.push(null);
+        return;
+      }
+      const buf = Buffer.allocUnsafe(Math.min(COPY_CHUNK, end - pos));
+      fh.read(buf, 0, buf.length, pos).then(
+        ({ bytesRead }) => {
+          if (bytesRead === 0) {
+            this.push(null);
+            return;
+          }
+          pos += bytesRead;
+          opts.onProgress?.(pos - offset, total);
+          this.push(bytesRead === buf.length ? buf : buf.subarray(0, bytesRead));
+        },
+        (e) => this.destroy(systemError(`cannot read from '${path}'`, e)),
+      );
+    },
+    destroy(err, cb) {
+      fh.close().then(() => cb(err), () => cb(err));
+    },
+  });
+  const onAbort = () => stream.destroy(abortError('download'));
+  signal?.addEventListener('abort', onAbort, { once: true });
+  stream.once('close', () => signal?.removeEventListener('abort', onAbort));
+  return stream;
+}
+
+async function deviceSize(fh: FileHandle): Promise<number> {
+  // Block devices report st_size 0: find the end by reading the last sector via a binary search.
+  let lo = 0;
+  let hi = 1;
+  const b = Buffer.alloc(1);
+  while ((await fh.read(b, 0, 1, hi * 512 - 1)).bytesRead === 1) {
+    lo = hi;
+    hi *= 2;
+  }
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if ((await fh.read(b, 0, 1, mid * 512 - 1)).bytesRead === 1) lo = mid;
+    else hi = mid;
+  }
+  return lo * 512;
+}
+
+/**
+ * Opens `path` for writing and returns a Writable that stores bytes from `offset`, at most
+ * `length` of them (0 = no limit; writing past the limit fails as libvirt's "cannot write to
+ * stream: No space left on device"). `onFinish` runs after the last byte is durable.
+ */
+export async function openUpload(
+  path: string,
+  offset: number,
+  length: number,
+  opts: JobOptions & { onFinish?: () => Promise<void> } = {},
+): Promise<Writable> {
+  let fh: FileHandle;
+  try {
+    fh = await fsp.open(path, constants.O_WRONLY);
+  } catch (e) {
+    throw systemError(`Unable to open '${path}'`, e);
+  }
+  let pos = offset;
+  const limit = length > 0 ? offset + length : Infinity;
+  const signal = opts.signal;
+  const total = length > 0 ? length : 0;
+  const writeAll = async (chunks: Buffer[]): Promise<void> => {
+    if (signal?.aborted) throw abortError('upload');
+    let n = 0;
+    for (const c of chunks) n += c.length;
+    if (pos + n > limit) {
+      throw storageError(VIR_ERR_SYSTEM_ERROR, 'cannot write to stream: No space left on device');
+    }
+    let left = n;
+    let at = pos;
+    let bufs = chunks;
+    while (left > 0) {
+      const { bytesWritten } = await fh.writev(bufs, at);
+      left -= bytesWritten;
+      at += bytesWritten;
+      if (left > 0) bufs = [Buffer.concat(bufs).subarray(n - left)];
+    }
+    pos += n;
+    opts.onProgress?.(pos - offset, total || pos - offset);
+  };
+  const stream = new Writable({
+    highWaterMark: COPY_CHUNK,
+    writev(chunks, cb) {
+      writeAll(chunks.map((c) => c.chunk as Buffer)).then(() => cb(), (e) => cb(wrap(e)));
+    },
+    write(chunk: Buffer, _enc, cb) {
+      writeAll([chunk]).then(() => cb(), (e) => cb(wrap(e)));
+    },
+    final(cb) {
+      fh.datasync()
+        .then(() => fh.close())
+        .then(() => opts.onFinish?.())
+        .then(() => cb(), (e) => cb(wrap(e)));
+    },
+    destroy(err, cb) {
+      fh.close().then(() => cb(err), () => cb(err));
+    },
+  });
+  const wrap = (e: unknown): Error => systemError(`cannot write to '${path}'`, e);
+  const onAbort = () => stream.destroy(abortError('upload'));
+  signal?.addEventListener('abort', onAbort, { once: true });
+  stream.once('close', () => signal?.removeEventListener('abort', onAbort));
+  return stream;
+}
