@@ -22,6 +22,7 @@ const primaries = new Map<string, VirtDriver>();
 const secondaries: VirtDriver[] = [];
 /** Import outcome per built-in package: the driver, or why it is unavailable. */
 const builtinCache = new Map<string, Promise<VirtDriver | Error>>();
+const warnedBroken = new Set<string>();
 
 function validate(driver: VirtDriver): void {
   const ok =
@@ -129,7 +130,17 @@ export async function findPrimaryDriver(scheme: string): Promise<VirtDriver | st
 
 /** Secondary drivers (other than `primary`) that accept `uri`, built-ins loaded first. */
 export async function findSecondaryDrivers(uri: ConnectURI, primary: VirtDriver): Promise<VirtDriver[]> {
-  for (const spec of BUILTIN_SECONDARY_DRIVERS) await loadBuiltinDriver(spec);
+  for (const spec of BUILTIN_SECONDARY_DRIVERS) {
+    try {
+      await loadBuiltinDriver(spec);
+    } catch (err) {
+      // A broken optional secondary must not break connections to other drivers; say so once.
+      if (!warnedBroken.has(spec)) {
+        warnedBroken.add(spec);
+        console.warn(`virtkit: secondary driver package '${spec}' failed to load:`, err);
+      }
+    }
+  }
   return secondaries.filter((d) => {
     if (d === primary) return false;
     try {

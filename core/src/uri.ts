@@ -87,9 +87,11 @@ export function parseURI(uri: string): ConnectURI {
     authority = parseAuthority(uri, slash >= 0 ? remainder.slice(2, slash) : remainder.slice(2));
     path = slash >= 0 ? remainder.slice(slash) : '';
   }
-  const parsed: ConnectURI = { raw: uri, scheme, transport, ...authority, path: decode(uri, path), query };
-  checkMissingSlash(parsed);
-  return parsed;
+  const parsed = { raw: uri, scheme, transport, ...authority, path: decode(uri, path), query } as Record<string, unknown>;
+  // Absent parts are absent keys, so parsed URIs compare and print cleanly.
+  for (const key of Object.keys(parsed)) if (parsed[key] === undefined) delete parsed[key];
+  checkMissingSlash(parsed as unknown as ConnectURI);
+  return parsed as unknown as ConnectURI;
 }
 
 /** Schemes whose drivers mandate a path (`/system`, `/session`), as virConnectCheckURIMissingSlash. */
