@@ -21,6 +21,14 @@ export function isZero(buf: Buffer, len = buf.length): boolean {
   return true;
 }
 
+/** Granularity of hole detection in sparse copies. */
+const SPARSE_BLOCK = 64 * 1024;
+
+async function writeFull(fh: FileHandle, buf: Buffer, off: number, len: number, pos: number): Promise<void> {
+  let w = 0;
+  while (w < len) w += (await fh.write(buf, off + w, len - w, pos + w)).bytesWritten;
+}
+
 /** Options of copyData. */
 export interface CopyOptions extends JobOptions {
   /** Skip writing zero chunks (the destination range must read as zeros already: a fresh file). */
@@ -50,12 +58,20 @@ export async function copyData(src: FileHandle, dst: FileHandle, total: number, 
     const want = Math.min(COPY_CHUNK, limit - done);
     const { bytesRead } = await src.read(buf, 0, want, srcOff + done);
     if (bytesRead === 0) break;
-    if (!(opts.sparse && isZero(buf, bytesRead))) {
-      let w = 0;
-      while (w < bytesRead) {
-        const { bytesWritten } = await dst.write(buf, w, bytesRead - w, dstOff + done + w);
-        w += bytesWritten;
+    if (!opts.sparse) await writeFull(dst, buf, 0, bytesRead, dstOff + done);
+    else {
+      // write only the runs of non-zero blocks; zero blocks stay holes
+      let runStart = -1;
+      for (let off = 0; off < bytesRead; off += SPARSE_BLOCK) {
+        const end = Math.min(off + SPARSE_BLOCK, bytesRead);
+        const zero = buf.compare(ZERO_CHUNK, 0, end - off, off, end) === 0;
+        if (!zero && runStart < 0) runStart = off;
+        if (zero && runStart >= 0) {
+          await writeFull(dst, buf, runStart, off - runStart, dstOff + done + runStart);
+          runStart = -1;
+        }
       }
+      if (runStart >= 0) await writeFull(dst, buf, runStart, bytesRead - runStart, dstOff + done + runStart);
     }
     done += bytesRead;
     opts.onProgress?.(done, limit);
