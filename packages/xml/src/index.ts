@@ -24,3 +24,5 @@ export * from './domain/snapshot.js';
 export * from './caps/capabilities.js';
 export * from './caps/domain-capabilities.js';
 export type { ByteSize } from './model/common-fields.js';
+export * from './domain/domain-device.js';
+export * from './domain/domain-edit.js';

@@ -77,9 +77,26 @@ export function formatBoot(b: BootOrder | undefined): XmlElement | undefined {
   return b ? buildElement('boot', [['order', b.order]], [], b.extra) : undefined;
 }
 
+let inactiveFormat = false;
+
+/**
+ * Runs `fn` (a synchronous format) with VIR_DOMAIN_XML_INACTIVE semantics: device aliases
+ * that libvirt assigned (not user `ua-` ones) are left out.
+ */
+export function withInactiveFormat<T>(inactive: boolean, fn: () => T): T {
+  const prev = inactiveFormat;
+  inactiveFormat = inactive;
+  try {
+    return fn();
+  } finally {
+    inactiveFormat = prev;
+  }
+}
+
 /** `<alias name='...'/>`. */
 export function formatAlias(dev: DeviceCommon): XmlElement | undefined {
-  return dev.alias !== undefined ? buildElement('alias', [['name', dev.alias]], []) : undefined;
+  if (dev.alias === undefined || (inactiveFormat && !dev.alias.startsWith('ua-'))) return undefined;
+  return buildElement('alias', [['name', dev.alias]], []);
 }
 
 /** `<address type='...' .../>`. */

@@ -4,6 +4,7 @@
 import { buildElement } from '../model/extra.js';
 import type { XmlElement } from '../tree/xml-node.js';
 import { formatXmlElement, markLibxmlDump } from '../tree/xml-format.js';
+import { withInactiveFormat } from './device-common.js';
 import { formatDevices } from './devices.js';
 import type { DomainDef } from './domain-types.js';
 
@@ -78,7 +79,7 @@ export function formatDomainElement(def: DomainDef, opts: FormatDomainOptions = 
       text('on_poweroff', def.onPoweroff),
       text('on_reboot', def.onReboot),
       text('on_crash', def.onCrash),
-      formatDevices(def.devices, opts.secure),
+      withInactiveFormat(!!opts.inactive, () => formatDevices(def.devices, opts.secure)),
     ],
     def.extra,
   );

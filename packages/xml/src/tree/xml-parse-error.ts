@@ -7,19 +7,26 @@ import { VirtError, virtError } from '@virtkit/core';
 /** VIR_ERR_XML_DETAIL. */
 export const VIR_ERR_XML_DETAIL = 35;
 
-/** The error for a not well-formed document at offset `at` of `s`. */
-export function xmlDetailError(s: string, at: number, message: string, url = 'domain_definition', domain = 0): VirtError {
+/**
+ * The error for a not well-formed document at offset `at` of `s`, built like libvirt's
+ * catchXMLError: the whole line around the position (the previous one when the position is
+ * a line end), '-' (or tab) up to the column, then '^'; an empty line prints as "(null)".
+ */
+export function xmlDetailError(s: string, at: number, message: string, url = 'domain_definition', domain = 0, line?: number): VirtError {
   const pos = Math.min(Math.max(at, 0), s.length);
-  const line = lineOf(s, pos);
-  const lineStart = s.lastIndexOf('\n', pos - 1) + 1;
-  let lineEnd = s.indexOf('\n', pos);
-  if (lineEnd < 0) lineEnd = s.length;
-  // libxml2 shows at most 80 columns around the error
-  let from = lineStart;
-  if (pos - from > 78) from = pos - 78;
-  const ctx = s.slice(from, Math.min(lineEnd, from + 80));
-  const caret = '-'.repeat(pos - from) + '^';
-  return virtError(VIR_ERR_XML_DETAIL, `(${url}):${line}: ${message}\n${ctx}\n${caret}`, domain);
+  let cur = pos;
+  while (cur > 0 && (s[cur] === '\n' || s[cur] === '\r')) cur--;
+  while (cur > 0 && s[cur] !== '\n' && s[cur] !== '\r') cur--;
+  if (s[cur] === '\n' || s[cur] === '\r') cur++;
+  const col = pos - cur;
+  let end = cur;
+  while (end < s.length && s[end] !== '\n' && s[end] !== '\r') end++;
+  const ctx = s.slice(cur, end);
+  let pointer = '';
+  for (let n = 0; n < col && n < ctx.length; n++) pointer += ctx[n] === '\t' ? '\t' : '-';
+  pointer += '^';
+  const where = url ? `(${url}):${line ?? lineOf(s, pos)}` : `at line ${line ?? lineOf(s, pos)}`;
+  return virtError(VIR_ERR_XML_DETAIL, `${where}: ${message}\n${ctx || '(null)'}\n${pointer}`, domain);
 }
 
 /** 1-based line of offset `at`. */

@@ -277,14 +277,21 @@ class Parser {
     if (!ent) this.#fail(`Entity '${name}' not defined`, at + name.length + 2);
     if (ent.external) return '';
     if (ent.expanded === undefined) {
-      if (ent.busy || depth > 40) this.#fail('Detected an entity reference loop', at);
+      if (ent.busy || depth > 40) this.#loop(ent, at);
       ent.busy = true;
       ent.expanded = this.#decode(ent.value ?? '', at, false, depth + 1);
       ent.busy = false;
     }
     this.#expanded += ent.expanded.length;
-    if (this.#expanded > MAX_EXPANSION || ent.expanded.length > MAX_EXPANSION) this.#fail('Detected an entity reference loop', at);
+    if (this.#expanded > MAX_EXPANSION || ent.expanded.length > MAX_EXPANSION) this.#loop(ent, at);
     return ent.expanded;
+  }
+
+  // libxml2 reports entity loops/amplification inside the entity's text, "at line N"
+  #loop(ent: Entity, at: number): never {
+    const v = ent.value ?? '';
+    const semi = v.indexOf(';');
+    throw xmlDetailError(v, semi < 0 ? 0 : semi + 1, 'Detected an entity reference loop', '', this.#opts.errorDomain, lineOf(this.#s, at));
   }
 
   #element(): XmlElement {
@@ -322,7 +329,7 @@ class Parser {
         this.#skipSpace();
         const vstart = this.#i + 1;
         const raw = this.#quoted('AttValue: " or \' expected');
-        for (const a of el.attributes) if (a.name === an) this.#fail(`Attribute ${an} redefined`, tagStart + 1);
+        for (const a of el.attributes) if (a.name === an) this.#fail(`Attribute ${an} redefined`);
         el.attributes.push({ name: an, value: this.#decode(raw, vstart, true) });
       }
       if (stack.length) stack[stack.length - 1]!.children.push(el);
@@ -351,6 +358,8 @@ class Parser {
           this.#i = lt + 2;
           const close = this.#name('StartTag: invalid element name');
           if (close !== cur.name) {
+            this.#skipSpace();
+            if (s.charCodeAt(this.#i) === 62) this.#i++;
             this.#fail(`Opening and ending tag mismatch: ${cur.name} line ${lineOf(s, lines[lines.length - 1]!)} and ${close}`);
           }
           this.#skipSpace();

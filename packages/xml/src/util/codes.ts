@@ -53,3 +53,6 @@ export function checkEnum<T extends string>(value: string | undefined, allowed: 
   if (!(allowed as readonly string[]).includes(value)) throw invalidAttr(attr, element, value);
   return value as T;
 }
+
+/** VIR_ERR_OPERATION_INVALID. */
+export const VIR_ERR_OPERATION_INVALID = 55;
