@@ -1,0 +1,297 @@
+/**
+ * Domain management commands: define, undefine, create, start, suspend, resume, shutdown,
+ * reboot, reset, destroy, save, restore, managedsave, managedsave-remove, setmem, setmaxmem,
+ * setvcpus, autostart, attach-device, detach-device, domrename. Messages as virsh 9.0.
+ */
+import type { Domain, JobOpts } from '../api.js';
+import { attempt, type Cmd, CmdError, type Ctl, failure } from '../context.js';
+import { readInput } from '../files.js';
+import { lookupDomain } from '../lookup.js';
+import { progressFor } from '../progress.js';
+import { attr, children, parseXml } from '../xml-lite.js';
+import type { CommandImpl } from './types.js';
+
+const AFFECT_LIVE = 1;
+const AFFECT_CONFIG = 2;
+
+/** --config/--live/--current (and --persistent where offered) as virDomainModificationImpact. */
+function affectFlags(cmd: Cmd): number {
+  cmd.exclusive('current', 'live');
+  cmd.exclusive('current', 'config');
+  let flags = 0;
+  if (cmd.bool('config')) flags |= AFFECT_CONFIG;
+  if (cmd.bool('live')) flags |= AFFECT_LIVE;
+  return flags;
+}
+
+/** Calls an optional API method by name, so a missing one fails like NO_SUPPORT would. */
+function call<T>(obj: object, method: string, ...args: unknown[]): Promise<T> {
+  const fn = (obj as Record<string, unknown>)[method];
+  if (typeof fn !== 'function') return Promise.reject(new CmdError(`this function is not supported: ${method}`));
+  return (fn as (...a: unknown[]) => Promise<T>).apply(obj, args);
+}
+
+async function define(ctl: Ctl, cmd: Cmd): Promise<void> {
+  const file = cmd.req('file');
+  const xml = await readInput(ctl, file);
+  const dom = await attempt(`Failed to define domain from ${file}`, () => ctl.conn.defineDomainXML(xml, cmd.bool('validate') ? 1 : 0));
+  ctl.print(`Domain '${dom.getName()}' defined from ${file}\n`);
+}
+
+async function create(ctl: Ctl, cmd: Cmd): Promise<void> {
+  const file = cmd.req('file');
+  const xml = await readInput(ctl, file);
+  let flags = 0;
+  if (cmd.bool('paused')) flags |= 1;
+  if (cmd.bool('autodestroy')) flags |= 2;
+  if (cmd.bool('validate')) flags |= 16;
+  const dom = await attempt(`Failed to create domain from ${file}`, () => ctl.conn.createDomainXML(xml, flags));
+  ctl.print(`Domain '${dom.getName()}' created from ${file}\n`);
+}
+
+async function start(ctl: Ctl, cmd: Cmd): Promise<void> {
+  const { dom } = await lookupDomain(ctl, cmd);
+  if (dom.getID() >= 0) throw new CmdError('Domain is already active');
+  let flags = 0;
+  if (cmd.bool('paused')) flags |= 1;
+  if (cmd.bool('autodestroy')) flags |= 2;
+  if (cmd.bool('bypass-cache')) flags |= 4;
+  if (cmd.bool('force-boot')) flags |= 8;
+  if (cmd.bool('reset-nvram')) flags |= 32;
+  await attempt(`Failed to start domain '${dom.getName()}'`, () => dom.create(flags));
+  ctl.print(`Domain '${dom.getName()}' started\n`);
+}
+
+/** A command that looks the domain up, calls one method and prints one line. */
+function simple(method: (d: Domain, cmd: Cmd) => Promise<void>, done: string, failed: string): CommandImpl {
+  return {
+    run: async (ctl, cmd) => {
+      const { dom, name } = await lookupDomain(ctl, cmd);
+      await attempt(failed.replace('%s', name), () => method(dom, cmd));
+      ctl.print(done.replace('%s', name) + '\n');
+    },
+  };
+}
+
+const SHUTDOWN_MODES: Record<string, number> = { acpi: 1, agent: 2, initctl: 4, signal: 8, paravirt: 16 };
+
+/** --mode acpi,agent,... as virDomainShutdownFlagValues. */
+function modeFlags(cmd: Cmd): number {
+  const mode = cmd.str('mode');
+  if (mode === undefined) return 0;
+  let flags = 0;
+  for (const m of mode.split(',')) {
+    const bit = SHUTDOWN_MODES[m];
+    if (bit === undefined) throw new CmdError(`Unknown mode ${m} value, expecting 'acpi', 'agent', 'initctl', 'signal' or 'paravirt'`);
+    flags |= bit;
+  }
+  return flags;
+}
+
+async function undefine(ctl: Ctl, cmd: Cmd): Promise<void> {
+  const { dom, name } = await lookupDomain(ctl, cmd);
+  let flags = 0;
+  if (cmd.bool('managed-save')) flags |= 1;
+  if (cmd.bool('snapshots-metadata')) flags |= 2;
+  if (cmd.bool('nvram')) flags |= 4;
+  if (cmd.bool('keep-nvram')) flags |= 8;
+  if (cmd.bool('checkpoints-metadata')) flags |= 16;
+  if (cmd.bool('tpm')) flags |= 32;
+  if (cmd.bool('keep-tpm')) flags |= 64;
+  const removeAll = cmd.bool('remove-all-storage');
+  const storage = cmd.str('storage')?.split(',') ?? [];
+  // Collect the volumes before the domain (and its XML) goes away.
+  const volumes: { target: string; source: string }[] = [];
+  if (removeAll || storage.length) {
+    const xml = parseXml(await attempt('Failed to get domain XML', () => dom.getXMLDesc(2)));
+    for (const d of children(xml, 'devices/disk')) {
+      const source = attr(d, 'source', 'file', 'dev', 'volume', 'name');
+      const target = attr(d, 'target', 'dev') ?? '';
+      if (!source) continue;
+      if (removeAll || storage.includes(target) || storage.includes(source)) volumes.push({ target, source });
+    }
+  }
+  await attempt(`Failed to undefine domain '${name}'`, () => dom.undefine(flags));
+  ctl.print(`Domain '${name}' has been undefined\n`);
+  let failed = false;
+  for (const v of volumes) {
+    try {
+      const vol = await ctl.conn.lookupStorageVolByPath(v.source);
+      await vol.delete(0);
+      ctl.print(`Volume '${v.target}'(${v.source}) removed.\n`);
+    } catch (e) {
+      ctl.error(`Failed to remove storage volume '${v.target}'(${v.source})`);
+      ctl.error(failure(e).message);
+      failed = true;
+    }
+  }
+  if (failed) throw new CmdError('Storage volume deletion is supported only on stopped domains');
+}
+
+async function save(ctl: Ctl, cmd: Cmd): Promise<void> {
+  const { dom, name } = await lookupDomain(ctl, cmd);
+  const file = cmd.req('file');
+  const xmlFile = cmd.str('xml');
+  const dxml = xmlFile === undefined ? undefined : await readInput(ctl, xmlFile);
+  cmd.exclusive('running', 'paused');
+  let flags = 0;
+  if (cmd.bool('bypass-cache')) flags |= 1;
+  if (cmd.bool('running')) flags |= 2;
+  if (cmd.bool('paused')) flags |= 4;
+  const progress = progressFor(ctl, 'Save', cmd.bool('verbose'));
+  try {
+    await attempt(`Failed to save domain '${name}' to ${file}`, () => dom.save(file, { dxml, flags, onProgress: progress?.update }));
+  } finally {
+    progress?.done();
+  }
+  // virsh ends its job-watch line before the message
+  ctl.print(`\nDomain '${name}' saved to ${file}\n`);
+}
+
+async function restore(ctl: Ctl, cmd: Cmd): Promise<void> {
+  const file = cmd.req('file');
+  const xmlFile = cmd.str('xml');
+  const dxml = xmlFile === undefined ? undefined : await readInput(ctl, xmlFile);
+  cmd.exclusive('running', 'paused');
+  let flags = 0;
+  if (cmd.bool('bypass-cache')) flags |= 1;
+  if (cmd.bool('running')) flags |= 2;
+  if (cmd.bool('paused')) flags |= 4;
+  if (cmd.bool('reset-nvram')) flags |= 8;
+  const progress = progressFor(ctl, 'Restore', false);
+  const opts: JobOpts & { dxml?: string; flags?: number } = { flags, onProgress: progress?.update };
+  if (dxml !== undefined) opts.dxml = dxml;
+  try {
+    await attempt(`Failed to restore domain from ${file}`, () => ctl.conn.restoreDomain(file, opts));
+  } finally {
+    progress?.done();
+  }
+  ctl.print(`Domain restored from ${file}\n`);
+}
+
+async function managedsave(ctl: Ctl, cmd: Cmd): Promise<void> {
+  const { dom, name } = await lookupDomain(ctl, cmd);
+  cmd.exclusive('running', 'paused');
+  let flags = 0;
+  if (cmd.bool('bypass-cache')) flags |= 1;
+  if (cmd.bool('running')) flags |= 2;
+  if (cmd.bool('paused')) flags |= 4;
+  await attempt(`Failed to save domain '${name}' state`, () => dom.managedSave(flags));
+  ctl.print(`\nDomain '${name}' state saved by libvirt\n`);
+}
+
+async function managedsaveRemove(ctl: Ctl, cmd: Cmd): Promise<void> {
+  const { dom, name } = await lookupDomain(ctl, cmd);
+  const has = await attempt(`Failed to check for domain managed save image`, () => dom.hasManagedSaveImage(0));
+  // virsh prints these two without a newline: the command's blank line ends them
+  if (!has) {
+    ctl.print(`Domain '${name}' has no manage save image; removal skipped`);
+    return;
+  }
+  await attempt(`Failed to remove managed save image for domain '${name}'`, () => dom.managedSaveRemove(0));
+  ctl.print(`Removed managedsave image for domain '${name}'`);
+}
+
+async function setmem(ctl: Ctl, cmd: Cmd): Promise<void> {
+  const { dom } = await lookupDomain(ctl, cmd);
+  const flags = affectFlags(cmd);
+  const bytes = cmd.scaled('size', 1024)!;
+  const kib = Math.ceil(bytes / 1024);
+  try {
+    if (flags === 0 && !cmd.bool('current')) await call(dom, 'setMemory', kib);
+    else await dom.setMemoryFlags(kib, flags);
+  } catch (e) {
+    throw failure(e);
+  }
+}
+
+async function setmaxmem(ctl: Ctl, cmd: Cmd): Promise<void> {
+  const { dom } = await lookupDomain(ctl, cmd);
+  const flags = affectFlags(cmd);
+  const bytes = cmd.scaled('size', 1024)!;
+  const kib = Math.ceil(bytes / 1024);
+  await attempt('Unable to change MaxMemorySize', async () => {
+    if (flags === 0 && !cmd.bool('current')) await call(dom, 'setMaxMemory', kib);
+    else await dom.setMemoryFlags(kib, flags | 4);
+  });
+}
+
+async function setvcpus(ctl: Ctl, cmd: Cmd): Promise<void> {
+  const { dom } = await lookupDomain(ctl, cmd);
+  let flags = affectFlags(cmd);
+  const count = cmd.int('count')!;
+  if (cmd.bool('maximum')) flags |= 4;
+  if (cmd.bool('guest')) flags |= 8;
+  if (cmd.bool('hotpluggable')) flags |= 16;
+  try {
+    if (flags === 0 && !cmd.bool('current')) await call(dom, 'setVcpus', count);
+    else await dom.setVcpusFlags(count, flags);
+  } catch (e) {
+    throw failure(e);
+  }
+}
+
+async function autostart(ctl: Ctl, cmd: Cmd): Promise<void> {
+  const { dom, name } = await lookupDomain(ctl, cmd);
+  const on = !cmd.bool('disable');
+  await attempt(on ? `Failed to mark domain '${name}' as autostarted` : `Failed to unmark domain '${name}' as autostarted`, () =>
+    dom.setAutostart(on),
+  );
+  ctl.print(on ? `Domain '${name}' marked as autostarted\n` : `Domain '${name}' unmarked as autostarted\n`);
+}
+
+/** attach-device/detach-device: the plain API without impact options, the Flags one with. */
+function deviceCommand(attach: boolean): CommandImpl {
+  return {
+    run: async (ctl, cmd) => {
+      const { dom } = await lookupDomain(ctl, cmd);
+      const file = cmd.req('file');
+      let flags = affectFlags(cmd);
+      const persistent = cmd.bool('persistent');
+      if (persistent) {
+        flags |= AFFECT_CONFIG;
+        if (await dom.isActive()) flags |= AFFECT_LIVE;
+      }
+      const xml = await readInput(ctl, file);
+      const what = attach ? 'attach' : 'detach';
+      await attempt(`Failed to ${what} device from ${file}`, async () => {
+        if (flags === 0 && !cmd.bool('current')) await call(dom, attach ? 'attachDevice' : 'detachDevice', xml);
+        else if (attach) await dom.attachDeviceFlags(xml, flags);
+        else await dom.detachDeviceFlags(xml, flags);
+      });
+      ctl.print(`Device ${what}ed successfully\n`);
+    },
+  };
+}
+
+async function domrename(ctl: Ctl, cmd: Cmd): Promise<void> {
+  const { dom } = await lookupDomain(ctl, cmd);
+  const newName = cmd.req('new-name');
+  await attempt('Failed to rename domain', () => dom.rename(newName, 0));
+  ctl.print('Domain successfully renamed\n');
+}
+
+/** The domain management group. */
+export const DOMAIN_COMMANDS: Record<string, CommandImpl> = {
+  define: { run: define },
+  create: { run: create },
+  start: { run: start },
+  suspend: simple((d) => d.suspend(), "Domain '%s' suspended", "Failed to suspend domain '%s'"),
+  resume: simple((d) => d.resume(), "Domain '%s' resumed", "Failed to resume domain '%s'"),
+  shutdown: simple((d, c) => d.shutdown(modeFlags(c)), "Domain '%s' is being shutdown", "Failed to shutdown domain '%s'"),
+  reboot: simple((d, c) => d.reboot(modeFlags(c)), "Domain '%s' is being rebooted", "Failed to reboot domain '%s'"),
+  reset: simple((d) => d.reset(0), "Domain '%s' was reset", "Failed to reset domain '%s'"),
+  destroy: simple((d, c) => d.destroy(c.bool('graceful') ? 1 : 0), "Domain '%s' destroyed", "Failed to destroy domain '%s'"),
+  undefine: { run: undefine },
+  save: { run: save },
+  restore: { run: restore },
+  managedsave: { run: managedsave },
+  'managedsave-remove': { run: managedsaveRemove },
+  setmem: { run: setmem },
+  setmaxmem: { run: setmaxmem },
+  setvcpus: { run: setvcpus },
+  autostart: { run: autostart },
+  'attach-device': deviceCommand(true),
+  'detach-device': deviceCommand(false),
+  domrename: { run: domrename },
+};

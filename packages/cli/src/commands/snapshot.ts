@@ -1,0 +1,265 @@
+/**
+ * Snapshot commands: snapshot-create-as, snapshot-list, snapshot-current, snapshot-revert,
+ * snapshot-delete, snapshot-dumpxml. Output as virsh-snapshot.c.
+ */
+import type { Domain, Snapshot } from '../api.js';
+import { attempt, type Cmd, CmdError, type Ctl, failure } from '../context.js';
+import { withNewline } from '../format.js';
+import { lookupDomain } from '../lookup.js';
+import { formatTable } from '../table.js';
+import { child, parseXml } from '../xml-lite.js';
+import type { CommandImpl } from './types.js';
+
+const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** virDomainSnapshotCreateFlags from snapshot-create-as's options. */
+function createFlags(cmd: Cmd): number {
+  let flags = 0;
+  if (cmd.bool('no-metadata')) flags |= 4;
+  if (cmd.bool('halt')) flags |= 8;
+  if (cmd.bool('disk-only')) flags |= 16;
+  if (cmd.bool('reuse-external')) flags |= 32;
+  if (cmd.bool('quiesce')) flags |= 64;
+  if (cmd.bool('atomic')) flags |= 128;
+  if (cmd.bool('live')) flags |= 256;
+  if (cmd.bool('validate')) flags |= 512;
+  return flags;
+}
+
+/** `key=value,...` of --memspec/--diskspec as XML attributes (`,,` escapes a comma). */
+function specAttrs(spec: string, first: string): string {
+  const parts = spec.split(/(?<!,),(?!,)/).map((p) => p.replace(/,,/g, ','));
+  return parts
+    .map((p, i) => {
+      const eq = p.indexOf('=');
+      return eq < 0 && i === 0 ? `${first}='${esc(p)}'` : `${p.slice(0, eq)}='${esc(p.slice(eq + 1))}'`;
+    })
+    .join(' ');
+}
+
+async function snapshotCreateAs(ctl: Ctl, cmd: Cmd): Promise<void> {
+  const { dom } = await lookupDomain(ctl, cmd);
+  const name = cmd.str('name');
+  const desc = cmd.str('description');
+  let xml = '<domainsnapshot>\n';
+  if (name !== undefined) xml += `  <name>${esc(name)}</name>\n`;
+  if (desc !== undefined) xml += `  <description>${esc(desc)}</description>\n`;
+  const mem = cmd.str('memspec');
+  if (mem !== undefined) xml += `  <memory ${specAttrs(mem, 'file')}/>\n`;
+  const disks = cmd.list('diskspec');
+  if (disks.length) {
+    xml += '  <disks>\n';
+    for (const d of disks) xml += `    <disk ${specAttrs(d, 'name')}/>\n`;
+    xml += '  </disks>\n';
+  }
+  xml += '</domainsnapshot>\n';
+  if (cmd.bool('print-xml')) {
+    ctl.print(xml);
+    return;
+  }
+  const snap = await attempt('Failed to create snapshot', () => dom.snapshotCreateXML(xml, createFlags(cmd)));
+  // virsh prints this without a newline; the command's blank line ends it
+  ctl.extra(`Domain snapshot ${snap.getName()} created`);
+}
+
+/** The snapshot a command names (--snapshotname, or the current one with --current or none). */
+async function pickSnapshot(ctl: Ctl, cmd: Cmd, dom: Domain, domName: string): Promise<Snapshot> {
+  const name = cmd.str('snapshotname');
+  if (name !== undefined && !cmd.bool('current')) {
+    try {
+      return await dom.snapshotLookupByName(name, 0);
+    } catch (e) {
+      throw failure(e);
+    }
+  }
+  try {
+    return await dom.snapshotCurrent(0);
+  } catch {
+    throw new CmdError(`domain '${domName}' has no current snapshot`);
+  }
+}
+
+interface SnapFacts {
+  name: string;
+  creationTime: number;
+  state: string;
+  parent: string | null;
+  current: boolean;
+}
+
+async function snapFacts(snap: Snapshot): Promise<SnapFacts> {
+  const xml = parseXml(await snap.getXMLDesc(0));
+  const parent = child(xml, 'parent/name')?.text ?? null;
+  const current = await snap.isCurrent(0).catch(() => false);
+  return {
+    name: snap.getName(),
+    creationTime: Number(child(xml, 'creationTime')?.text ?? 0),
+    state: child(xml, 'state')?.text ?? '',
+    parent,
+    current,
+  };
+}
+
+/** strftime("%Y-%m-%d %H:%M:%S %z") in local time, as virsh prints creation times. */
+export function formatCreationTime(epochSeconds: number): string {
+  const d = new Date(epochSeconds * 1000);
+  const p = (n: number): string => String(n).padStart(2, '0');
+  const off = -d.getTimezoneOffset();
+  const sign = off >= 0 ? '+' : '-';
+  const tz = `${sign}${p(Math.floor(Math.abs(off) / 60))}${p(Math.abs(off) % 60)}`;
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())} ${tz}`;
+}
+
+/** virDomainSnapshotListFlags from snapshot-list's filters. */
+function listFlags(cmd: Cmd): number {
+  let flags = 0;
+  if (cmd.bool('roots')) flags |= 1;
+  if (cmd.bool('metadata')) flags |= 2;
+  if (cmd.bool('leaves')) flags |= 4;
+  if (cmd.bool('no-leaves')) flags |= 8;
+  if (cmd.bool('no-metadata')) flags |= 16;
+  if (cmd.bool('inactive')) flags |= 32;
+  if (cmd.bool('active')) flags |= 64;
+  if (cmd.bool('disk-only')) flags |= 128;
+  if (cmd.bool('internal')) flags |= 256;
+  if (cmd.bool('external')) flags |= 512;
+  if (cmd.bool('topological')) flags |= 1024;
+  return flags;
+}
+
+async function snapshotList(ctl: Ctl, cmd: Cmd): Promise<void> {
+  const { dom } = await lookupDomain(ctl, cmd);
+  cmd.exclusive('tree', 'name');
+  cmd.exclusive('parent', 'roots');
+  cmd.exclusive('parent', 'tree');
+  let snaps: Snapshot[];
+  if (cmd.bool('current')) {
+    snaps = (await dom.hasCurrentSnapshot(0)) ? [await dom.snapshotCurrent(0)] : [];
+  } else {
+    snaps = await attempt('Failed to list snapshots', () => dom.listAllSnapshots(listFlags(cmd)));
+  }
+  const all = await Promise.all(snaps.map(snapFacts));
+  if (!cmd.bool('topological')) all.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const from = cmd.str('from');
+  const shown = from === undefined ? all : all.filter((s) => isDescendant(all, s, from, cmd.bool('descendants')));
+  if (ctl.wantsJSON(cmd)) {
+    ctl.printJSON(shown);
+    return;
+  }
+  if (cmd.bool('name')) {
+    for (const s of shown) ctl.print(`${s.name}\n`);
+    return;
+  }
+  if (cmd.bool('tree')) {
+    const roots = shown.filter((s) => !s.parent || !shown.some((p) => p.name === s.parent));
+    const walk = (s: SnapFacts, prefix: string, last: boolean, root: boolean): void => {
+      ctl.print(root ? `${s.name}\n` : `${prefix}+- ${s.name}\n`);
+      const kids = shown.filter((k) => k.parent === s.name);
+      const next = root ? '  ' : prefix + (last ? '   ' : '|  ');
+      kids.forEach((k, i) => {
+        ctl.print(`${next}|\n`);
+        walk(k, next, i === kids.length - 1, false);
+      });
+    };
+    for (const r of roots) {
+      walk(r, '', true, true);
+      ctl.print('\n');
+    }
+    return;
+  }
+  const withParent = cmd.bool('parent');
+  const headers = withParent ? ['Name', 'Creation Time', 'State', 'Parent'] : ['Name', 'Creation Time', 'State'];
+  const rows = shown.map((s) => {
+    const row = [s.name, formatCreationTime(s.creationTime), s.state];
+    if (withParent) row.push(s.parent ?? '');
+    return row;
+  });
+  ctl.print(formatTable(headers, rows, !ctl.quiet));
+}
+
+function isDescendant(all: readonly SnapFacts[], s: SnapFacts, from: string, deep: boolean): boolean {
+  if (!deep) return s.parent === from;
+  for (let p = s.parent; p; p = all.find((x) => x.name === p)?.parent ?? null) if (p === from) return true;
+  return false;
+}
+
+async function snapshotCurrent(ctl: Ctl, cmd: Cmd): Promise<void> {
+  const { dom, name } = await lookupDomain(ctl, cmd);
+  const setName = cmd.str('snapshotname');
+  if (setName !== undefined) {
+    cmd.exclusive('name', 'snapshotname');
+    try {
+      const snap = await dom.snapshotLookupByName(setName, 0);
+      // VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE | _CURRENT makes it the current snapshot again
+      await dom.snapshotCreateXML(await snap.getXMLDesc(0), 1 | 2);
+    } catch (e) {
+      throw failure(e);
+    }
+    ctl.print(`Snapshot ${setName} set as current`);
+    return;
+  }
+  let snap: Snapshot;
+  try {
+    snap = await dom.snapshotCurrent(0);
+  } catch {
+    throw new CmdError(`domain '${name}' has no current snapshot`);
+  }
+  if (cmd.bool('name')) {
+    ctl.print(snap.getName());
+    return;
+  }
+  ctl.print(withNewline(await attempt('Failed to get snapshot XML', () => snap.getXMLDesc(cmd.bool('security-info') ? 1 : 0))));
+}
+
+async function snapshotRevert(ctl: Ctl, cmd: Cmd): Promise<void> {
+  const { dom, name } = await lookupDomain(ctl, cmd);
+  const snap = await pickSnapshot(ctl, cmd, dom, name);
+  let flags = 0;
+  if (cmd.bool('running')) flags |= 1;
+  if (cmd.bool('paused')) flags |= 2;
+  if (cmd.bool('force')) flags |= 4;
+  if (cmd.bool('reset-nvram')) flags |= 8;
+  try {
+    const d = dom as Domain & { revertToSnapshot?: Domain['revertToSnapshot'] };
+    if (d.revertToSnapshot) await d.revertToSnapshot(snap, flags);
+    else if (snap.revert) await snap.revert(flags);
+  } catch (e) {
+    throw failure(e);
+  }
+  ctl.print(`Domain snapshot ${snap.getName()} reverted\n`);
+}
+
+async function snapshotDelete(ctl: Ctl, cmd: Cmd): Promise<void> {
+  const { dom, name } = await lookupDomain(ctl, cmd);
+  const snap = await pickSnapshot(ctl, cmd, dom, name);
+  let flags = 0;
+  if (cmd.bool('children')) flags |= 1;
+  if (cmd.bool('children-only')) flags |= 4;
+  if (cmd.bool('metadata')) flags |= 2;
+  const sname = snap.getName();
+  await attempt(`Failed to delete snapshot ${sname}`, () => snap.delete(flags));
+  if (cmd.bool('children-only')) ctl.print(`Domain snapshot ${sname} children deleted\n`);
+  else ctl.print(`Domain snapshot ${sname} deleted\n`);
+}
+
+async function snapshotDumpxml(ctl: Ctl, cmd: Cmd): Promise<void> {
+  const { dom } = await lookupDomain(ctl, cmd);
+  const sname = cmd.req('snapshotname');
+  let snap: Snapshot;
+  try {
+    snap = await dom.snapshotLookupByName(sname, 0);
+  } catch (e) {
+    throw failure(e);
+  }
+  ctl.print(withNewline(await attempt('Failed to get snapshot XML', () => snap.getXMLDesc(cmd.bool('security-info') ? 1 : 0))));
+}
+
+/** The snapshot group. */
+export const SNAPSHOT_COMMANDS: Record<string, CommandImpl> = {
+  'snapshot-create-as': { run: snapshotCreateAs },
+  'snapshot-list': { run: snapshotList, json: true },
+  'snapshot-current': { run: snapshotCurrent },
+  'snapshot-revert': { run: snapshotRevert },
+  'snapshot-delete': { run: snapshotDelete },
+  'snapshot-dumpxml': { run: snapshotDumpxml },
+};
