@@ -85,3 +85,37 @@ export function volXML(name: string, capacity: number, opts: { format?: string; 
     : '';
   return `<volume><name>${name}</name><capacity unit='bytes'>${capacity}</capacity>${alloc}<target>${fmt}</target>${bs}</volume>`;
 }
+
+/** A loop device over a fresh sparse image file; `detach()` removes both (idempotent). */
+export interface LoopDevice {
+  dev: string;
+  image: string;
+  detach(): Promise<void>;
+}
+
+/** Creates a `size`-byte image under `dir` and attaches it with `losetup -f --show -P`. */
+export async function attachLoop(dir: string, size: number): Promise<LoopDevice> {
+  const { execa } = await import('execa');
+  const image = join(dir, `loop-${process.pid}-${Date.now()}.img`);
+  await fsp.writeFile(image, '');
+  await fsp.truncate(image, size);
+  const dev = (await execa('losetup', ['-f', '--show', '-P', image])).stdout.trim();
+  let done = false;
+  return {
+    dev,
+    image,
+    async detach() {
+      if (done) return;
+      done = true;
+      await execa('losetup', ['-d', dev], { reject: false });
+      await fsp.rm(image, { force: true });
+    },
+  };
+}
+
+/** Unmounts `target` if something is mounted there (lazy, so a failed test never leaks a mount). */
+export async function unmountIfMounted(target: string): Promise<void> {
+  const { execa } = await import('execa');
+  const mounts = await fsp.readFile('/proc/self/mounts', 'utf8');
+  if (mounts.split('\n').some((l) => l.split(' ')[1] === target)) await execa('umount', ['-l', target], { reject: false });
+}
