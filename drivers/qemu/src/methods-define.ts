@@ -1,0 +1,177 @@
+/**
+ * Listing, lookup, define/undefine, autostart: libvirt's connectListAllDomains,
+ * domainLookupBy*, domainDefineXML, domainUndefine and friends.
+ */
+import { virtError, type DomainRef, type HypervisorDriver } from '@virtkit/core';
+import { parseDomainXML, generateUUID, generateMAC, type DomainDef } from '@virtkit/xml';
+import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { validateDomainName } from './domain-store.js';
+import { QemuDomainObj } from './domain-obj.js';
+import type { QemuDriverState } from './driver-state.js';
+import { defaultEmulator } from './capabilities.js';
+import { checkFlagsLocal } from './flags.js';
+import * as C from './constants.js';
+
+/** Fills what libvirt's post-parse fills: uuid, MACs, emulator, balloon, current memory. */
+export function postParse(def: DomainDef): DomainDef {
+  validateDomainName(def.name);
+  if (def.type !== 'kvm' && def.type !== 'qemu') {
+    throw virtError(C.VIR_ERR_CONFIG_UNSUPPORTED, `Emulator '${defaultEmulator()}' does not support virt type '${def.type}'`);
+  }
+  def.uuid ??= generateUUID();
+  def.os.arch ??= 'x86_64';
+  def.devices.emulator ??= defaultEmulator();
+  if (def.currentMemory === undefined || def.currentMemory > def.memory) def.currentMemory = def.memory;
+  def.vcpu ??= { count: 1 };
+  for (const i of def.devices.interfaces) i.mac ??= generateMAC();
+  def.devices.memballoon ??= { model: 'virtio' };
+  return def;
+}
+
+function matchesFlags(st: QemuDriverState, d: QemuDomainObj, flags: number): boolean {
+  const A = C.VIR_CONNECT_LIST_DOMAINS_ACTIVE, I = C.VIR_CONNECT_LIST_DOMAINS_INACTIVE;
+  if (flags & (A | I) && !((flags & A && d.active) || (flags & I && !d.active))) return false;
+  const P = C.VIR_CONNECT_LIST_DOMAINS_PERSISTENT, T = C.VIR_CONNECT_LIST_DOMAINS_TRANSIENT;
+  if (flags & (P | T) && !((flags & P && d.persistent) || (flags & T && !d.persistent))) return false;
+  const R = C.VIR_CONNECT_LIST_DOMAINS_RUNNING, PA = C.VIR_CONNECT_LIST_DOMAINS_PAUSED;
+  const S = C.VIR_CONNECT_LIST_DOMAINS_SHUTOFF, O = C.VIR_CONNECT_LIST_DOMAINS_OTHER;
+  if (flags & (R | PA | S | O)) {
+    const s = d.state;
+    const ok = (flags & R && s === C.VIR_DOMAIN_RUNNING) || (flags & PA && s === C.VIR_DOMAIN_PAUSED) ||
+      (flags & S && s === C.VIR_DOMAIN_SHUTOFF) ||
+      (flags & O && s !== C.VIR_DOMAIN_RUNNING && s !== C.VIR_DOMAIN_PAUSED && s !== C.VIR_DOMAIN_SHUTOFF);
+    if (!ok) return false;
+  }
+  const MS = C.VIR_CONNECT_LIST_DOMAINS_MANAGEDSAVE, NMS = C.VIR_CONNECT_LIST_DOMAINS_NO_MANAGEDSAVE;
+  if (flags & (MS | NMS)) {
+    const has = existsSync(st.store.managedSavePath(d.name));
+    if (!((flags & MS && has) || (flags & NMS && !has))) return false;
+  }
+  const AS = C.VIR_CONNECT_LIST_DOMAINS_AUTOSTART, NAS = C.VIR_CONNECT_LIST_DOMAINS_NO_AUTOSTART;
+  if (flags & (AS | NAS) && !((flags & AS && d.autostart) || (flags & NAS && !d.autostart))) return false;
+  return true;
+}
+
+/** Defines (or redefines) a persistent domain from a parsed definition. */
+export async function defineDomain(st: QemuDriverState, def: DomainDef): Promise<QemuDomainObj> {
+  postParse(def);
+  if (def.type === 'kvm' && !st.kvmUsable()) {
+    throw virtError(C.VIR_ERR_CONFIG_UNSUPPORTED, 'Domain requires KVM, but it is not available. Check that virtualization is enabled in the host BIOS, and host configuration is setup to load the kvm modules.');
+  }
+  const byName = st.byName(def.name);
+  const byUuid = st.byUuid(def.uuid!);
+  if (byName && byName.uuid !== def.uuid) {
+    throw virtError(C.VIR_ERR_OPERATION_FAILED, `domain '${def.name}' is already defined with uuid ${byName.uuid}`);
+  }
+  if (byUuid && byUuid.name !== def.name) {
+    throw virtError(C.VIR_ERR_OPERATION_FAILED, `domain '${byUuid.name}' already exists with uuid ${def.uuid}`);
+  }
+  let obj = byUuid;
+  const isNew = !obj || !obj.persistent;
+  if (!obj) {
+    obj = new QemuDomainObj(def.name, def.uuid!);
+    st.add(obj);
+  }
+  delete def.id;
+  try {
+    await st.saveConfig(obj, def);
+  } catch (e) {
+    if (!obj.active && !obj.persistent) st.remove(obj);
+    throw e;
+  }
+  obj.persistentDef = def;
+  if (obj.active) await st.saveStatus(obj);
+  st.emit(obj, C.VIR_DOMAIN_EVENT_DEFINED, isNew ? C.VIR_DOMAIN_EVENT_DEFINED_ADDED : C.VIR_DOMAIN_EVENT_DEFINED_UPDATED);
+  return obj;
+}
+
+/** The listing/lookup/define/undefine methods. */
+export function defineMethods(st: QemuDriverState): Partial<HypervisorDriver> {
+  return {
+    async connectListAllDomains(flags) {
+      return st.all().filter((d) => matchesFlags(st, d, flags)).map((d) => d.ref());
+    },
+    async connectListDomains() {
+      return st.all().filter((d) => d.active).map((d) => d.id).sort((a, b) => a - b);
+    },
+    async connectListDefinedDomains() {
+      return st.all().filter((d) => !d.active).map((d) => d.name).sort();
+    },
+    async connectNumOfDomains() {
+      return st.all().filter((d) => d.active).length;
+    },
+    async connectNumOfDefinedDomains() {
+      return st.all().filter((d) => !d.active).length;
+    },
+    async domainLookupByName(name) {
+      const d = st.byName(name);
+      if (!d) throw virtError(C.VIR_ERR_NO_DOMAIN, `no domain with matching name '${name}'`);
+      return d.ref();
+    },
+    async domainLookupByUUID(uuid) {
+      const d = st.byUuid(uuid);
+      if (!d) throw virtError(C.VIR_ERR_NO_DOMAIN, `no domain with matching uuid '${uuid}'`);
+      return d.ref();
+    },
+    async domainLookupByID(id) {
+      const d = st.byId(id);
+      if (!d) throw virtError(C.VIR_ERR_NO_DOMAIN, `no domain with matching id ${id}`);
+      return d.ref();
+    },
+    async domainDefineXML(xml, flags) {
+      checkFlagsLocal(flags, C.VIR_DOMAIN_DEFINE_VALIDATE);
+      const obj = await defineDomain(st, parseDomainXML(xml));
+      return obj.ref();
+    },
+    async domainUndefine(ref: DomainRef, flags) {
+      checkFlagsLocal(flags, C.VIR_DOMAIN_UNDEFINE_MANAGED_SAVE | C.VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA | C.VIR_DOMAIN_UNDEFINE_NVRAM | C.VIR_DOMAIN_UNDEFINE_KEEP_NVRAM);
+      const obj = st.get(ref);
+      await obj.job.run('undefine', async () => {
+        if (!obj.persistent) throw virtError(C.VIR_ERR_OPERATION_INVALID, 'cannot undefine transient domain');
+        const save = st.store.managedSavePath(obj.name);
+        if (existsSync(save)) {
+          if (!(flags & C.VIR_DOMAIN_UNDEFINE_MANAGED_SAVE)) {
+            throw virtError(C.VIR_ERR_OPERATION_INVALID, 'Refusing to undefine while domain managed save image exists');
+          }
+          await rm(save, { force: true });
+        }
+        const snapDir = st.store.snapshotDir(obj.name);
+        if (existsSync(snapDir)) {
+          if (!(flags & C.VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA) && !obj.active) {
+            const { readdirSync } = await import('node:fs');
+            if (readdirSync(snapDir).length > 0) {
+              throw virtError(C.VIR_ERR_OPERATION_INVALID, `cannot delete inactive domain with ${readdirSync(snapDir).length} snapshots`);
+            }
+          }
+          await rm(snapDir, { recursive: true, force: true });
+        }
+        await st.store.removeDefinition(obj.name);
+        obj.persistentDef = undefined;
+        obj.autostart = false;
+        st.emit(obj, C.VIR_DOMAIN_EVENT_UNDEFINED, C.VIR_DOMAIN_EVENT_UNDEFINED_REMOVED);
+        if (!obj.active) st.remove(obj);
+        else await st.saveStatus(obj);
+      });
+    },
+    async domainGetAutostart(ref) {
+      return st.get(ref).autostart;
+    },
+    async domainSetAutostart(ref, autostart) {
+      const obj = st.get(ref);
+      if (!obj.persistent) throw virtError(C.VIR_ERR_OPERATION_INVALID, 'cannot set autostart for transient domain');
+      await st.store.setAutostart(obj.name, autostart);
+      obj.autostart = autostart;
+    },
+    async domainIsActive(ref) {
+      return st.get(ref).active;
+    },
+    async domainIsPersistent(ref) {
+      return st.get(ref).persistent;
+    },
+    async domainIsUpdated(ref) {
+      st.get(ref);
+      return false;
+    },
+  };
+}
