@@ -302,6 +302,8 @@ class Parser {
     for (;;) {
       // at '<' of a start tag
       const tagStart = this.#i;
+      // libxml2 refuses an element with more than 256 open ancestors (no XML_PARSE_HUGE)
+      if (stack.length > MAX_DEPTH) this.#fail(`Excessive depth in document: ${MAX_DEPTH} use XML_PARSE_HUGE option`, tagStart);
       this.#i++;
       const name = this.#name('StartTag: invalid element name');
       const el: XmlElement = { type: 'element', name, attributes: [], children: [] };
@@ -335,7 +337,6 @@ class Parser {
       if (stack.length) stack[stack.length - 1]!.children.push(el);
       else root = el;
       if (!selfClose) {
-        if (stack.length >= MAX_DEPTH) this.#fail(`Excessive depth in document: ${MAX_DEPTH} use XML_PARSE_HUGE option`, tagStart);
         stack.push(el);
         lines.push(tagStart);
       }

@@ -19,6 +19,8 @@ const dom = (parts: { name?: string; uuid?: string; mem?: string; extra?: string
   `${parts.os ?? '<os><type>hvm</type></os>'}<devices>${parts.dev ?? ''}</devices></domain>`;
 const disk = (file: string, target: string, more = '') => `<disk type='file' device='disk'><source file='${file}'/><target dev='${target}'${more}/></disk>`;
 
+const DEEP = dom({ extra: `<metadata>${"<a:a xmlns:a='http://a/'>".repeat(256)}${'</a:a>'.repeat(256)}</metadata>` });
+
 /** The cases. */
 export const CASES: InvalidCase[] = [
   { name: 'not well-formed', kind: 'domain', xml: "<domain type='test'><name>x</name>\n<memory>1</memory", expect: { code: 35, message: "(domain_definition):2: expected '>'\n<memory>1</memory\n-----------------^" } },
@@ -68,6 +70,8 @@ export const CASES: InvalidCase[] = [
   { name: 'internal entity expanded', kind: 'domain', xml: "<!DOCTYPE d [<!ENTITY n 'ent'>]>" + dom({ name: '<name>&n;</name>' }), expect: null },
   { name: 'external entity never loaded', kind: 'domain', xml: "<!DOCTYPE d [<!ENTITY e SYSTEM 'file:///etc/hostname'>]>" + dom({ name: '<name>&e;</name>' }), expect: { code: 21, message: 'missing name information' } },
   { name: 'balloon above maximum is clamped', kind: 'domain', xml: dom({ extra: '<currentMemory>4096</currentMemory>' }), expect: null },
+  { name: 'nesting 257 deep', kind: 'domain', xml: dom({ extra: `<metadata>${"<a:a xmlns:a='http://a/'>".repeat(255)}${'</a:a>'.repeat(255)}</metadata>` }), expect: null },
+  { name: 'nesting 258 deep', kind: 'domain', xml: DEEP, expect: { code: 35, message: `(domain_definition):1: Excessive depth in document: 256 use XML_PARSE_HUGE option\n${DEEP}\n${'-'.repeat(DEEP.indexOf('<metadata>') + 10 + 255 * 25)}^` } },
   { name: 'network without name', kind: 'network', xml: '<network></network>', expect: { code: 21, message: 'missing name information' } },
   { name: 'network wrong root', kind: 'network', xml: '<domain></domain>', expect: { code: 27, message: "XML error: expecting root element of 'network', not 'domain'" } },
   { name: 'network not well-formed', kind: 'network', xml: '<network><name>x</name>', expect: { code: 35, message: '(network_definition):1: Premature end of data in tag network line 1\n<network><name>x</name>\n-----------------------^' } },
