@@ -9,7 +9,7 @@ import { Domain } from './domain.js';
 import { invalidArg } from './error-helpers.js';
 import type { ConnectionEvent, ConnectionEventListeners, EventIteratorOptions } from './events.js';
 import { Network } from './network.js';
-import type { JobOptions, NodeInfo } from './spi.js';
+import type { DomainRef, JobOptions, NetworkRef, NodeInfo, StoragePoolRef, StorageVolRef } from './spi.js';
 import { StoragePool } from './storage-pool.js';
 import { StorageVol } from './storage-vol.js';
 import { parseUUID } from './uuid.js';
@@ -55,6 +55,26 @@ export class Connection {
   /** @internal Whether the connection's drivers implement an SPI method (support matrix, contract suite). */
   hasDriverMethod(method: Parameters<ConnectionCore['has']>[0]): boolean {
     return this.#core.has(method);
+  }
+
+  /** Wraps a driver-level ref as a Domain without a driver call (for tools and driver tests). */
+  domainFromRef(ref: DomainRef): Domain {
+    return new Domain(this.#core, ref);
+  }
+
+  /** Wraps a driver-level ref as a Network without a driver call. */
+  networkFromRef(ref: NetworkRef): Network {
+    return new Network(this.#core, ref);
+  }
+
+  /** Wraps a driver-level ref as a StoragePool without a driver call. */
+  storagePoolFromRef(ref: StoragePoolRef): StoragePool {
+    return new StoragePool(this.#core, ref);
+  }
+
+  /** Wraps a driver-level ref as a StorageVol without a driver call. */
+  storageVolFromRef(ref: StorageVolRef): StorageVol {
+    return new StorageVol(this.#core, ref);
   }
 
   /** virConnectGetType: the driver's name (the driver's own answer when it has one). */

@@ -325,6 +325,11 @@ export class Domain {
     return this.#core.call('domainQemuMonitorCommand', [this.#ref, cmd, flags]);
   }
 
+  /** Wraps a snapshot name of this domain as a DomainSnapshot without a driver call. */
+  snapshotFromName(name: string): DomainSnapshot {
+    return new DomainSnapshot(this.#core, this, { domain: this.#ref, name });
+  }
+
   /** virDomainSnapshotCreateXML. */
   async snapshotCreateXML(xml: string, flags = 0): Promise<DomainSnapshot> {
     return new DomainSnapshot(this.#core, this, await this.#core.call('domainSnapshotCreateXML', [this.#ref, xml, flags]));
