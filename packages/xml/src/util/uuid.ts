@@ -1,18 +1,23 @@
 /**
- * UUIDs as libvirt handles them: parsing accepts 32 hex digits with optional '-' between
- * byte pairs and surrounding blanks (virUUIDParse); formatting is lowercase 8-4-4-4-12.
+ * UUIDs as libvirt handles them: parsing accepts 32 hex digits with '-' or ' ' anywhere
+ * between byte pairs and surrounding white space (virUUIDParse); formatting is lowercase
+ * 8-4-4-4-12.
  */
 import { randomBytes } from 'node:crypto';
+
+function isSpace(c: string): boolean {
+  return c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\v' || c === '\f';
+}
 
 /** Parses a UUID the way virUUIDParse does; returns the canonical lowercase form or undefined. */
 export function parseUUID(s: string): string | undefined {
   let i = 0;
-  while (i < s.length && (s[i] === ' ' || s[i] === '\t' || s[i] === '\n' || s[i] === '\r')) i++;
+  while (i < s.length && isSpace(s[i]!)) i++;
   let hex = '';
   while (hex.length < 32) {
     if (i >= s.length) return undefined;
     const c = s[i]!;
-    if (c === '-') {
+    if (c === '-' || c === ' ') {
       i++;
       continue;
     }
@@ -22,7 +27,7 @@ export function parseUUID(s: string): string | undefined {
   }
   while (i < s.length) {
     const c = s[i++]!;
-    if (c !== ' ' && c !== '\t' && c !== '\n' && c !== '\r') return undefined;
+    if (!isSpace(c)) return undefined;
   }
   hex = hex.toLowerCase();
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
