@@ -1,0 +1,137 @@
+/**
+ * Save, restore, managed save and core dumps. Save images are real files in libvirt's
+ * test-driver format: "TestGuestMagic\0", the XML length (int32, host order), the XML.
+ */
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DomainRef, JobOptions } from '@virtkit/core';
+import { Err, Ev, EvDetail, RunningReason, ShutoffReason } from './consts.js';
+import { formatDomainDef, parseDomainDef } from './domain-def.js';
+import { DomainObj } from './domain-obj.js';
+import { activeObj, checkDuplicate, domObj, dropManagedSaveImage, startDomain, stopAndEmit } from './domain-run.js';
+import type { DriverState } from './driver-state.js';
+import { checkFlags, systemError, testError } from './errors.js';
+
+const MAGIC = Buffer.from('TestGuestMagic\0', 'latin1');
+
+function unsupportedXML(): Error {
+  return testError(Err.ARGUMENT_UNSUPPORTED, 'xml modification unsupported');
+}
+
+/** Builds a save image for the XML of `def`. */
+function saveImage(xml: string): Buffer {
+  const body = Buffer.from(xml, 'utf8');
+  const len = Buffer.alloc(4);
+  len.writeInt32LE(body.length);
+  return Buffer.concat([MAGIC, len, body]);
+}
+
+/** virDomainSaveFlags. */
+export async function save(st: DriverState, ref: DomainRef, path: string, dxml: string | undefined, flags: number, opts: JobOptions): Promise<void> {
+  checkFlags(flags, 0, 'testDomainSaveFlags');
+  if (dxml !== undefined) throw unsupportedXML();
+  const obj = activeObj(st, ref);
+  const image = saveImage(formatDomainDef(obj.def, -1, 1 | 2));
+  try {
+    await writeFile(path, image, { mode: 0o600, signal: opts.signal });
+  } catch (e) {
+    await rm(path, { force: true }).catch(() => undefined);
+    throw systemError(`saving domain '${obj.name}' to '${path}': write failed`, e);
+  }
+  opts.onProgress?.(image.length, image.length);
+  // the domain may have changed while the file was written; libvirt holds its lock
+  if (!obj.isActive()) throw testError(Err.OPERATION_INVALID, 'domain is not running');
+  stopAndEmit(st, obj, ShutoffReason.SAVED, EvDetail.STOPPED_SAVED, Ev.STOPPED);
+}
+
+/** Reads a save image and returns its XML (testDomainSaveImageOpen). */
+async function readImage(path: string): Promise<string> {
+  let buf: Buffer;
+  try {
+    buf = await readFile(path);
+  } catch (e) {
+    throw systemError(`cannot read domain image '${path}'`, e);
+  }
+  if (buf.length < MAGIC.length) throw systemError(`incomplete save header in '${path}'`, 'Success');
+  if (!buf.subarray(0, MAGIC.length).equals(MAGIC)) throw testError(Err.INTERNAL_ERROR, 'mismatched header magic');
+  if (buf.length < MAGIC.length + 4) throw systemError(`failed to read metadata length in '${path}'`, 'Success');
+  const len = buf.readInt32LE(MAGIC.length);
+  if (len < 1 || len > 8192) throw testError(Err.INTERNAL_ERROR, 'length of metadata out of range');
+  const start = MAGIC.length + 4;
+  if (buf.length < start + len) throw systemError(`incomplete metadata in '${path}'`, 'Success');
+  return buf.toString('utf8', start, start + len);
+}
+
+/** virDomainRestoreFlags. */
+export async function restore(st: DriverState, path: string, dxml: string | undefined, flags: number, opts: JobOptions): Promise<void> {
+  checkFlags(flags, 0, 'testDomainRestoreFlags');
+  if (dxml !== undefined) throw unsupportedXML();
+  const xml = await readImage(path);
+  const def = parseDomainDef(xml);
+  const existing = checkDuplicate(st, def.name, def.uuid, true);
+  let obj: DomainObj;
+  if (existing === undefined) {
+    obj = new DomainObj(def);
+    st.domains.add(obj);
+  } else {
+    obj = existing;
+    obj.newDef = obj.def;
+    obj.def = def;
+  }
+  startDomain(st, obj, RunningReason.RESTORED);
+  opts.onProgress?.(xml.length, xml.length);
+  st.domainEvent(obj.ref, Ev.STARTED, EvDetail.STARTED_RESTORED);
+}
+
+/** Where managed save images of this process go. */
+function managedSaveDir(): string {
+  return join(tmpdir(), `virtkit-test-driver-${process.pid}`);
+}
+
+/** virDomainManagedSave: stops the domain and keeps an image until the next start. */
+export async function managedSave(st: DriverState, ref: DomainRef, flags: number, opts: JobOptions): Promise<void> {
+  checkFlags(flags, 1 | 2 | 4, 'testDomainManagedSave');
+  const obj = activeObj(st, ref);
+  if (!obj.persistent) throw testError(Err.OPERATION_INVALID, 'cannot do managed save for transient domain');
+  const image = saveImage(formatDomainDef(obj.def, -1, 1 | 2));
+  const dir = managedSaveDir();
+  const path = join(dir, `${obj.uuid}.save`);
+  try {
+    await mkdir(dir, { recursive: true });
+    await writeFile(path, image, { mode: 0o600, signal: opts.signal });
+  } catch (e) {
+    throw systemError(`saving domain '${obj.name}' to '${path}': write failed`, e);
+  }
+  if (!obj.isActive()) throw testError(Err.OPERATION_INVALID, 'domain is not running');
+  stopAndEmit(st, obj, ShutoffReason.SAVED, EvDetail.STOPPED_SAVED, Ev.STOPPED);
+  obj.hasManagedSave = true;
+  obj.managedSavePath = path;
+}
+
+/** virDomainHasManagedSaveImage. */
+export function hasManagedSaveImage(st: DriverState, ref: DomainRef, flags: number): boolean {
+  checkFlags(flags, 0, 'testDomainHasManagedSaveImage');
+  return domObj(st, ref).hasManagedSave;
+}
+
+/** virDomainManagedSaveRemove. */
+export function managedSaveRemove(st: DriverState, ref: DomainRef, flags: number): void {
+  checkFlags(flags, 0, 'testDomainManagedSaveRemove');
+  const obj = domObj(st, ref);
+  obj.hasManagedSave = false;
+  dropManagedSaveImage(obj);
+}
+
+/** virDomainCoreDump: writes the magic header; with VIR_DUMP_CRASH the domain crashes. */
+export async function coreDump(st: DriverState, ref: DomainRef, path: string, flags: number, opts: JobOptions): Promise<void> {
+  checkFlags(flags, 1, 'testDomainCoreDumpWithFormat');
+  const obj = activeObj(st, ref);
+  try {
+    await writeFile(path, MAGIC, { mode: 0o600, signal: opts.signal });
+  } catch (e) {
+    throw systemError(`domain '${obj.name}' coredump: failed to open ${path}`, e);
+  }
+  opts.onProgress?.(MAGIC.length, MAGIC.length);
+  if (flags & 1 && obj.isActive()) stopAndEmit(st, obj, ShutoffReason.CRASHED, EvDetail.STOPPED_CRASHED, Ev.STOPPED);
+}

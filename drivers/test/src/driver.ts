@@ -1,0 +1,103 @@
+/**
+ * The test driver itself: `test:///default` (one state per process while a connection is
+ * open, as libvirt) and `test:///abs/path/node.xml` (a fresh state per open).
+ */
+import type { ConnectAuth, DriverConnection, DriverOpenContext, VirtDriver } from '@virtkit/core';
+import { Err } from './consts.js';
+import { DEFAULT_NODE_XML, defaultCells } from './default-node.js';
+import { DriverState } from './driver-state.js';
+import { testError } from './errors.js';
+import { instrument } from './faults.js';
+import { createHypervisorDriver } from './hypervisor.js';
+import { createNetworkDriver } from './network.js';
+import { loadNode, readXmlFile } from './node-file.js';
+import { createStorageDriver } from './storage.js';
+import { statesByPath } from './test-control.js';
+import { parseXmlDocument } from '@virtkit/xml';
+
+let defaultState: DriverState | undefined;
+
+function openDefault(): DriverState {
+  if (defaultState) return defaultState;
+  const st = new DriverState();
+  st.cells = defaultCells();
+  loadNode(st, parseXmlDocument(DEFAULT_NODE_XML, { url: '(test driver)' }), undefined);
+  return (defaultState = st);
+}
+
+function openFile(path: string): DriverState {
+  const st = new DriverState();
+  loadNode(st, readXmlFile(path), path);
+  return st;
+}
+
+/** testConnectAuthenticate: a node file with `<auth>` users asks for a name and password. */
+async function authenticate(st: DriverState, auth: ConnectAuth | undefined): Promise<void> {
+  if (st.auth.size === 0) return;
+  const fail = (): Error => testError(Err.AUTH_FAILED, 'authentication failed, see test XML for the correct username/password');
+  if (!auth?.callback) throw fail();
+  const creds = [
+    { type: 2, prompt: 'Enter username for localhost' }, // VIR_CRED_AUTHNAME
+    { type: 5, prompt: 'Enter password for localhost' }, // VIR_CRED_PASSPHRASE
+  ] as { type: number; prompt: string; result?: string }[];
+  await auth.callback(creds);
+  const user = creds[0]!.result;
+  if (user === undefined || !st.auth.has(user)) throw fail();
+  const pw = st.auth.get(user);
+  if (pw !== undefined && creds[1]!.result !== pw) throw fail();
+}
+
+/** One connection: the three families on a shared or private state. */
+class TestConnection implements DriverConnection {
+  readonly hypervisor;
+  readonly network;
+  readonly storage;
+  readonly #st: DriverState;
+  readonly #ctx: DriverOpenContext;
+  readonly #path: string;
+  #closed = false;
+
+  constructor(st: DriverState, ctx: DriverOpenContext, path: string) {
+    this.#st = st;
+    this.#ctx = ctx;
+    this.#path = path;
+    const faults = () => st.faults;
+    this.hypervisor = instrument(createHypervisorDriver(st), faults);
+    this.network = instrument(createNetworkDriver(st), faults);
+    this.storage = instrument(createStorageDriver(st), faults);
+    st.sinks.add(ctx.events);
+    st.refs++;
+    statesByPath.set(path, st);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    const st = this.#st;
+    st.sinks.delete(this.#ctx.events);
+    if (--st.refs === 0) {
+      if (st === defaultState) defaultState = undefined;
+      if (statesByPath.get(this.#path) === st) statesByPath.delete(this.#path);
+    }
+  }
+}
+
+/** The test driver: name 'Test', scheme 'test'. */
+export const driver: VirtDriver = {
+  name: 'Test',
+  schemes: ['test'],
+  async open(ctx: DriverOpenContext): Promise<DriverConnection> {
+    const path = ctx.uri.path;
+    if (path === '' || path === '/') {
+      throw testError(Err.INVALID_ARG, 'testOpen: supply a path or use test:///default');
+    }
+    const st = path === '/default' ? openDefault() : openFile(path);
+    try {
+      await authenticate(st, ctx.auth);
+    } catch (e) {
+      if (st === defaultState && st.refs === 0) defaultState = undefined;
+      throw e;
+    }
+    return new TestConnection(st, ctx, path);
+  },
+};
