@@ -18,7 +18,7 @@ const COMMANDS: Record<string, string[]> = {
     'managedsave', 'managedsave-remove', 'reboot', 'reset', 'restore', 'resume', 'save', 'setmaxmem',
     'setmem', 'setvcpus', 'shutdown', 'start', 'suspend', 'undefine', 'event',
   ],
-  monitor: ['domblklist', 'domiflist', 'dominfo', 'domstate', 'list'],
+  monitor: ['domblklist', 'domid', 'domiflist', 'dominfo', 'domname', 'domstate', 'domuuid', 'list'],
   host: ['capabilities', 'domcapabilities', 'hostname', 'nodeinfo', 'uri', 'version'],
   network: [
     'net-autostart', 'net-create', 'net-define', 'net-destroy', 'net-dumpxml', 'net-info', 'net-list',
@@ -54,7 +54,8 @@ for (const [group, names] of Object.entries(COMMANDS)) {
   for (const name of names) {
     const res = spawnSync('virsh', ['help', name], { encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' } });
     if (res.status !== 0) throw new Error(`virsh help ${name}: ${res.stderr}`);
-    const help = res.stdout;
+    // virsh ends every command's output with a blank line; vksh's runner adds its own.
+    const help = res.stdout.replace(/\n$/, '');
     const lines = help.split('\n');
     const summary = lines[1].trim().slice(name.length + 3);
     const synopsis = lines[lines.indexOf('  SYNOPSIS') + 1].trim();

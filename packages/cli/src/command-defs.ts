@@ -67,7 +67,7 @@ export const COMMAND_DEFS: readonly CommandDef[] = [
     "positional": false
    }
   ],
-  "help": "  NAME\n    attach-device - attach device from an XML file\n\n  SYNOPSIS\n    attach-device <domain> <file> [--persistent] [--config] [--live] [--current]\n\n  DESCRIPTION\n    Attach device from an XML <file>.\n\n  OPTIONS\n    [--domain] <string>  domain name, id or uuid\n    [--file] <string>  XML file\n    --persistent     make live change persistent\n    --config         affect next boot\n    --live           affect running domain\n    --current        affect current domain\n\n\n"
+  "help": "  NAME\n    attach-device - attach device from an XML file\n\n  SYNOPSIS\n    attach-device <domain> <file> [--persistent] [--config] [--live] [--current]\n\n  DESCRIPTION\n    Attach device from an XML <file>.\n\n  OPTIONS\n    [--domain] <string>  domain name, id or uuid\n    [--file] <string>  XML file\n    --persistent     make live change persistent\n    --config         affect next boot\n    --live           affect running domain\n    --current        affect current domain\n\n"
  },
  {
   "name": "autostart",
@@ -87,7 +87,7 @@ export const COMMAND_DEFS: readonly CommandDef[] = [
     "positional": false
    }
   ],
-  "help": "  NAME\n    autostart - autostart a domain\n\n  SYNOPSIS\n    autostart <domain> [--disable]\n\n  DESCRIPTION\n    Configure a domain to be automatically started at boot.\n\n  OPTIONS\n    [--domain] <string>  domain name, id or uuid\n    --disable        disable autostarting\n\n\n"
+  "help": "  NAME\n    autostart - autostart a domain\n\n  SYNOPSIS\n    autostart <domain> [--disable]\n\n  DESCRIPTION\n    Configure a domain to be automatically started at boot.\n\n  OPTIONS\n    [--domain] <string>  domain name, id or uuid\n    --disable        disable autostarting\n\n"
  },
  {
   "name": "create",
@@ -137,7 +137,7 @@ export const COMMAND_DEFS: readonly CommandDef[] = [
     "positional": false
    }
   ],
-  "help": "  NAME\n    create - create a domain from an XML file\n\n  SYNOPSIS\n    create <file> [--console] [--paused] [--autodestroy] [--pass-fds <string>] [--validate] [--reset-nvram]\n\n  DESCRIPTION\n    Create a domain.\n\n  OPTIONS\n    [--file] <string>  file containing an XML domain description\n    --console        attach to console after creation\n    --paused         leave the guest paused after creation\n    --autodestroy    automatically destroy the guest when virsh disconnects\n    --pass-fds <string>  pass file descriptors N,M,... to the guest\n    --validate       validate the XML against the schema\n    --reset-nvram    re-initialize NVRAM from its pristine template\n\n\n"
+  "help": "  NAME\n    create - create a domain from an XML file\n\n  SYNOPSIS\n    create <file> [--console] [--paused] [--autodestroy] [--pass-fds <string>] [--validate] [--reset-nvram]\n\n  DESCRIPTION\n    Create a domain.\n\n  OPTIONS\n    [--file] <string>  file containing an XML domain description\n    --console        attach to console after creation\n    --paused         leave the guest paused after creation\n    --autodestroy    automatically destroy the guest when virsh disconnects\n    --pass-fds <string>  pass file descriptors N,M,... to the guest\n    --validate       validate the XML against the schema\n    --reset-nvram    re-initialize NVRAM from its pristine template\n\n"
  },
  {
   "name": "define",
@@ -157,7 +157,7 @@ export const COMMAND_DEFS: readonly CommandDef[] = [
     "positional": false
    }
   ],
-  "help": "  NAME\n    define - define (but don't start) a domain from an XML file\n\n  SYNOPSIS\n    define <file> [--validate]\n\n  DESCRIPTION\n    Define a domain.\n\n  OPTIONS\n    [--file] <string>  file containing an XML domain description\n    --validate       validate the XML against the schema\n\n\n"
+  "help": "  NAME\n    define - define (but don't start) a domain from an XML file\n\n  SYNOPSIS\n    define <file> [--validate]\n\n  DESCRIPTION\n    Define a domain.\n\n  OPTIONS\n    [--file] <string>  file containing an XML domain description\n    --validate       validate the XML against the schema\n\n"
  },
  {
   "name": "destroy",
@@ -183,7 +183,7 @@ export const COMMAND_DEFS: readonly CommandDef[] = [
     "positional": false
    }
   ],
-  "help": "  NAME\n    destroy - destroy (stop) a domain\n\n  SYNOPSIS\n    destroy <domain> [--graceful] [--remove-logs]\n\n  DESCRIPTION\n    Forcefully stop a given domain, but leave its resources intact.\n\n  OPTIONS\n    [--domain] <string>  domain name, id or uuid\n    --graceful       terminate gracefully\n    --remove-logs    remove domain logs\n\n\n"
+  "help": "  NAME\n    destroy - destroy (stop) a domain\n\n  SYNOPSIS\n    destroy <domain> [--graceful] [--remove-logs]\n\n  DESCRIPTION\n    Forcefully stop a given domain, but leave its resources intact.\n\n  OPTIONS\n    [--domain] <string>  domain name, id or uuid\n    --graceful       terminate gracefully\n    --remove-logs    remove domain logs\n\n"
  },
  {
   "name": "detach-device",
@@ -227,7 +227,7 @@ export const COMMAND_DEFS: readonly CommandDef[] = [
     "positional": false
    }
   ],
-  "help": "  NAME\n    detach-device - detach device from an XML file\n\n  SYNOPSIS\n    detach-device <domain> <file> [--persistent] [--config] [--live] [--current]\n\n  DESCRIPTION\n    Detach device from an XML <file>\n\n  OPTIONS\n    [--domain] <string>  domain name, id or uuid\n    [--file] <string>  XML file\n    --persistent     make live change persistent\n    --config         affect next boot\n    --live           affect running domain\n    --current        affect current domain\n\n\n"
+  "help": "  NAME\n    detach-device - detach device from an XML file\n\n  SYNOPSIS\n    detach-device <domain> <file> [--persistent] [--config] [--live] [--current]\n\n  DESCRIPTION\n    Detach device from an XML <file>\n\n  OPTIONS\n    [--domain] <string>  domain name, id or uuid\n    [--file] <string>  XML file\n    --persistent     make live change persistent\n    --config         affect next boot\n    --live           affect running domain\n    --current        affect current domain\n\n"
  },
  {
   "name": "domrename",
@@ -247,7 +247,7 @@ export const COMMAND_DEFS: readonly CommandDef[] = [
     "positional": true
    }
   ],
-  "help": "  NAME\n    domrename - rename a domain\n\n  SYNOPSIS\n    domrename <domain> <new-name>\n\n  DESCRIPTION\n    Rename an inactive domain.\n\n  OPTIONS\n    [--domain] <string>  domain name or uuid\n    [--new-name] <string>  new domain name\n\n\n"
+  "help": "  NAME\n    domrename - rename a domain\n\n  SYNOPSIS\n    domrename <domain> <new-name>\n\n  DESCRIPTION\n    Rename an inactive domain.\n\n  OPTIONS\n    [--domain] <string>  domain name or uuid\n    [--new-name] <string>  new domain name\n\n"
  },
  {
   "name": "dumpxml",
@@ -297,7 +297,7 @@ export const COMMAND_DEFS: readonly CommandDef[] = [
     "positional": false
    }
   ],
-  "help": "  NAME\n    dumpxml - domain information in XML\n\n  SYNOPSIS\n    dumpxml <domain> [--inactive] [--security-info] [--update-cpu] [--migratable] [--xpath <string>] [--wrap]\n\n  DESCRIPTION\n    Output the domain information as an XML dump to stdout.\n\n  OPTIONS\n    [--domain] <string>  domain name, id or uuid\n    --inactive       show inactive defined XML\n    --security-info  include security sensitive information in XML dump\n    --update-cpu     update guest CPU according to host CPU\n    --migratable     provide XML suitable for migrations\n    --xpath <string>  xpath expression to filter the XML document\n    --wrap           wrap xpath results in an common root element\n\n\n"
+  "help": "  NAME\n    dumpxml - domain information in XML\n\n  SYNOPSIS\n    dumpxml <domain> [--inactive] [--security-info] [--update-cpu] [--migratable] [--xpath <string>] [--wrap]\n\n  DESCRIPTION\n    Output the domain information as an XML dump to stdout.\n\n  OPTIONS\n    [--domain] <string>  domain name, id or uuid\n    --inactive       show inactive defined XML\n    --security-info  include security sensitive information in XML dump\n    --update-cpu     update guest CPU according to host CPU\n    --migratable     provide XML suitable for migrations\n    --xpath <string>  xpath expression to filter the XML document\n    --wrap           wrap xpath results in an common root element\n\n"
  },
  {
   "name": "managedsave",
@@ -335,7 +335,7 @@ export const COMMAND_DEFS: readonly CommandDef[] = [
     "positional": false
    }
   ],
-  "help": "  NAME\n    managedsave - managed save of a domain state\n\n  SYNOPSIS\n    managedsave <domain> [--bypass-cache] [--running] [--paused] [--verbose]\n\n  DESCRIPTION\n    Save and destroy a running domain, so it can be restarted from\n    the same state at a later time.  When the virsh 'start'\n    command is next run for the domain, it will automatically\n    be started from this saved state.\n\n  OPTIONS\n    [--domain] <string>  domain name, id or uuid\n    --bypass-cache   avoid file system cache when saving\n    --running        set domain to be running on next start\n    --paused         set domain to be paused on next start\n    --verbose        display the progress of save\n\n\n"
+  "help": "  NAME\n    managedsave - managed save of a domain state\n\n  SYNOPSIS\n    managedsave <domain> [--bypass-cache] [--running] [--paused] [--verbose]\n\n  DESCRIPTION\n    Save and destroy a running domain, so it can be restarted from\n    the same state at a later time.  When the virsh 'start'\n    command is next run for the domain, it will automatically\n    be started from this saved state.\n\n  OPTIONS\n    [--domain] <string>  domain name, id or uuid\n    --bypass-cache   avoid file system cache when saving\n    --running        set domain to be running on next start\n    --paused         set domain to be paused on next start\n    --verbose        display the progress of save\n\n"
  },
  {
   "name": "managedsave-remove",
@@ -349,7 +349,7 @@ export const COMMAND_DEFS: readonly CommandDef[] = [
     "positional": true
    }
   ],
-  "help": "  NAME\n    managedsave-remove - Remove managed save of a domain\n\n  SYNOPSIS\n    managedsave-remove <domain>\n\n  DESCRIPTION\n    Remove an existing managed save state file from a domain\n\n  OPTIONS\n    [--domain] <string>  domain name, id or uuid\n\n\n"
+  "help": "  NAME\n    managedsave-remove - Remove managed save of a domain\n\n  SYNOPSIS\n    managedsave-remove <domain>\n\n  DESCRIPTION\n    Remove an existing managed save state file from a domain\n\n  OPTIONS\n    [--domain] <string>  domain name, id or uuid\n\n"
  },
  {
   "name": "reboot",
@@ -369,7 +369,7 @@ export const COMMAND_DEFS: readonly CommandDef[] = [
     "positional": true
    }
   ],
-  "help": "  NAME\n    reboot - reboot a domain\n\n  SYNOPSIS\n    reboot <domain> [--mode <string>]\n\n  DESCRIPTION\n    Run a reboot command in the target domain.\n\n  OPTIONS\n    [--domain] <string>  domain name, id or uuid\n    --mode <string>  shutdown mode: acpi|agent|initctl|signal|paravirt\n\n\n"
+  "help": "  NAME\n    reboot - reboot a domain\n\n  SYNOPSIS\n    reboot <domain> [--mode <string>]\n\n  DESCRIPTION\n    Run a reboot command in the target domain.\n\n  OPTIONS\n    [--domain] <string>  domain name, id or uuid\n    --mode <string>  shutdown mode: acpi|agent|initctl|signal|paravirt\n\n"
  },
  {
   "name": "reset",
@@ -383,7 +383,7 @@ export const COMMAND_DEFS: readonly CommandDef[] = [
     "positional": true
    }
   ],
-  "help": "  NAME\n    reset - reset a domain\n\n  SYNOPSIS\n    reset <domain>\n\n  DESCRIPTION\n    Reset the target domain as if by power button\n\n  OPTIONS\n    [--domain] <string>  domain name, id or uuid\n\n\n"
+  "help": "  NAME\n    reset - reset a domain\n\n  SYNOPSIS\n    reset <domain>\n\n  DESCRIPTION\n    Reset the target domain as if by power button\n\n  OPTIONS\n    [--domain] <string>  domain name, id or uuid\n\n"
  },
  {
   "name": "restore",
@@ -427,7 +427,7 @@ export const COMMAND_DEFS: readonly CommandDef[] = [
     "positional": false
    }
   ],
-  "help": "  NAME\n    restore - restore a domain from a saved state in a file\n\n  SYNOPSIS\n    restore <file> [--bypass-cache] [--xml <string>] [--running] [--paused] [--reset-nvram]\n\n  DESCRIPTION\n    Restore a domain.\n\n  OPTIONS\n    [--file] <string>  the state to restore\n    --bypass-cache   avoid file system cache when restoring\n    --xml <string>   filename containing updated XML for the target\n    --running        restore domain into running state\n    --paused         restore domain into paused state\n    --reset-nvram    re-initialize NVRAM from its pristine template\n\n\n"
+  "help": "  NAME\n    restore - restore a domain from a saved state in a file\n\n  SYNOPSIS\n    restore <file> [--bypass-cache] [--xml <string>] [--running] [--paused] [--reset-nvram]\n\n  DESCRIPTION\n    Restore a domain.\n\n  OPTIONS\n    [--file] <string>  the state to restore\n    --bypass-cache   avoid file system cache when restoring\n    --xml <string>   filename containing updated XML for the target\n    --running        restore domain into running state\n    --paused         restore domain into paused state\n    --reset-nvram    re-initialize NVRAM from its pristine template\n\n"
  },
  {
   "name": "resume",
@@ -441,7 +441,7 @@ export const COMMAND_DEFS: readonly CommandDef[] = [
     "positional": true
    }
   ],
-  "help": "  NAME\n    resume - resume a domain\n\n  SYNOPSIS\n    resume <domain>\n\n  DESCRIPTION\n    Resume a previously suspended domain.\n\n  OPTIONS\n    [--domain] <string>  domain name, id or uuid\n\n\n"
+  "help": "  NAME\n    resume - resume a domain\n\n  SYNOPSIS\n    resume <domain>\n\n  DESCRIPTION\n    Resume a previously suspended domain.\n\n  OPTIONS\n    [--domain] <string>  domain name, id or uuid\n\n"
  },
  {
   "name": "save",
@@ -491,7 +491,7 @@ export const COMMAND_DEFS: readonly CommandDef[] = [
     "positional": false
    }
   ],
-  "help": "  NAME\n    save - save a domain state to a file\n\n  SYNOPSIS\n    save <domain> <file> [--bypass-cache] [--xml <string>] [--running] [--paused] [--verbose]\n\n  DESCRIPTION\n    Save the RAM state of a running domain.\n\n  OPTIONS\n    [--domain] <string>  domain name, id or uuid\n    [--file] <string>  where to save the data\n    --bypass-cache   avoid file system cache when saving\n    --xml <string>   filename containing updated XML for the target\n    --running        set domain to be running on restore\n    --paused         set domain to be paused on restore\n    --verbose        display the progress of save\n\n\n"
+  "help": "  NAME\n    save - save a domain state to a file\n\n  SYNOPSIS\n    save <domain> <file> [--bypass-cache] [--xml <string>] [--running] [--paused] [--verbose]\n\n  DESCRIPTION\n    Save the RAM state of a running domain.\n\n  OPTIONS\n    [--domain] <string>  domain name, id or uuid\n    [--file] <string>  where to save the data\n    --bypass-cache   avoid file system cache when saving\n    --xml <string>   filename containing updated XML for the target\n    --running        set domain to be running on restore\n    --paused         set domain to be paused on restore\n    --verbose        display the progress of save\n\n"
  },
  {
   "name": "setmaxmem",
@@ -529,7 +529,7 @@ export const COMMAND_DEFS: readonly CommandDef[] = [
     "positional": false
    }
   ],
-  "help": "  NAME\n    setmaxmem - change maximum memory limit\n\n  SYNOPSIS\n    setmaxmem <domain> <size> [--config] [--live] [--current]\n\n  DESCRIPTION\n    Change the maximum memory allocation limit in the guest domain.\n\n  OPTIONS\n    [--domain] <string>  domain name, id or uuid\n    [--size] <number>  new maximum memory size, as scaled integer (default KiB)\n    --config         affect next boot\n    --live           affect running domain\n    --current        affect current domain\n\n\n"
+  "help": "  NAME\n    setmaxmem - change maximum memory limit\n\n  SYNOPSIS\n    setmaxmem <domain> <size> [--config] [--live] [--current]\n\n  DESCRIPTION\n    Change the maximum memory allocation limit in the guest domain.\n\n  OPTIONS\n    [--domain] <string>  domain name, id or uuid\n    [--size] <number>  new maximum memory size, as scaled integer (default KiB)\n    --config         affect next boot\n    --live           affect running domain\n    --current        affect current domain\n\n"
  },
  {
   "name": "setmem",
@@ -567,7 +567,7 @@ export const COMMAND_DEFS: readonly CommandDef[] = [
     "positional": false
    }
   ],
-  "help": "  NAME\n    setmem - change memory allocation\n\n  SYNOPSIS\n    setmem <domain> <size> [--config] [--live] [--current]\n\n  DESCRIPTION\n    Change the current memory allocation in the guest domain.\n\n  OPTIONS\n    [--domain] <string>  domain name, id or uuid\n    [--size] <number>  new memory size, as scaled integer (default KiB)\n    --config         affect next boot\n    --live           affect running domain\n    --current        affect current domain\n\n\n"
+  "help": "  NAME\n    setmem - change memory allocation\n\n  SYNOPSIS\n    setmem <domain> <size> [--config] [--live] [--current]\n\n  DESCRIPTION\n    Change the current memory allocation in the guest domain.\n\n  OPTIONS\n    [--domain] <string>  domain name, id or uuid\n    [--size] <number>  new memory size, as scaled integer (default KiB)\n    --config         affect next boot\n    --live           affect running domain\n    --current        affect current domain\n\n"
  },
  {
   "name": "setvcpus",
@@ -623,7 +623,7 @@ export const COMMAND_DEFS: readonly CommandDef[] = [
     "positional": false
    }
   ],
-  "help": "  NAME\n    setvcpus - change number of virtual CPUs\n\n  SYNOPSIS\n    setvcpus <domain> <count> [--maximum] [--config] [--live] [--current] [--guest] [--hotpluggable]\n\n  DESCRIPTION\n    Change the number of virtual CPUs in the guest domain.\n\n  OPTIONS\n    [--domain] <string>  domain name, id or uuid\n    [--count] <number>  number of virtual CPUs\n    --maximum        set maximum limit on next boot\n    --config         affect next boot\n    --live           affect running domain\n    --current        affect current domain\n    --guest          modify cpu state in the guest\n    --hotpluggable   make added vcpus hot(un)pluggable\n\n\n"
+  "help": "  NAME\n    setvcpus - change number of virtual CPUs\n\n  SYNOPSIS\n    setvcpus <domain> <count> [--maximum] [--config] [--live] [--current] [--guest] [--hotpluggable]\n\n  DESCRIPTION\n    Change the number of virtual CPUs in the guest domain.\n\n  OPTIONS\n    [--domain] <string>  domain name, id or uuid\n    [--count] <number>  number of virtual CPUs\n    --maximum        set maximum limit on next boot\n    --config         affect next boot\n    --live           affect running domain\n    --current        affect current domain\n    --guest          modify cpu state in the guest\n    --hotpluggable   make added vcpus hot(un)pluggable\n\n"
  },
  {
   "name": "shutdown",
@@ -643,7 +643,7 @@ export const COMMAND_DEFS: readonly CommandDef[] = [
     "positional": true
    }
   ],
-  "help": "  NAME\n    shutdown - gracefully shutdown a domain\n\n  SYNOPSIS\n    shutdown <domain> [--mode <string>]\n\n  DESCRIPTION\n    Run shutdown in the target domain.\n\n  OPTIONS\n    [--domain] <string>  domain name, id or uuid\n    --mode <string>  shutdown mode: acpi|agent|initctl|signal|paravirt\n\n\n"
+  "help": "  NAME\n    shutdown - gracefully shutdown a domain\n\n  SYNOPSIS\n    shutdown <domain> [--mode <string>]\n\n  DESCRIPTION\n    Run shutdown in the target domain.\n\n  OPTIONS\n    [--domain] <string>  domain name, id or uuid\n    --mode <string>  shutdown mode: acpi|agent|initctl|signal|paravirt\n\n"
  },
  {
   "name": "start",
@@ -699,7 +699,7 @@ export const COMMAND_DEFS: readonly CommandDef[] = [
     "positional": false
    }
   ],
-  "help": "  NAME\n    start - start a (previously defined) inactive domain\n\n  SYNOPSIS\n    start <domain> [--console] [--paused] [--autodestroy] [--bypass-cache] [--force-boot] [--pass-fds <string>] [--reset-nvram]\n\n  DESCRIPTION\n    Start a domain, either from the last managedsave\n    state, or via a fresh boot if no managedsave state\n    is present.\n\n  OPTIONS\n    [--domain] <string>  name of the inactive domain\n    --console        attach to console after creation\n    --paused         leave the guest paused after creation\n    --autodestroy    automatically destroy the guest when virsh disconnects\n    --bypass-cache   avoid file system cache when loading\n    --force-boot     force fresh boot by discarding any managed save\n    --pass-fds <string>  pass file descriptors N,M,... to the guest\n    --reset-nvram    re-initialize NVRAM from its pristine template\n\n\n"
+  "help": "  NAME\n    start - start a (previously defined) inactive domain\n\n  SYNOPSIS\n    start <domain> [--console] [--paused] [--autodestroy] [--bypass-cache] [--force-boot] [--pass-fds <string>] [--reset-nvram]\n\n  DESCRIPTION\n    Start a domain, either from the last managedsave\n    state, or via a fresh boot if no managedsave state\n    is present.\n\n  OPTIONS\n    [--domain] <string>  name of the inactive domain\n    --console        attach to console after creation\n    --paused         leave the guest paused after creation\n    --autodestroy    automatically destroy the guest when virsh disconnects\n    --bypass-cache   avoid file system cache when loading\n    --force-boot     force fresh boot by discarding any managed save\n    --pass-fds <string>  pass file descriptors N,M,... to the guest\n    --reset-nvram    re-initialize NVRAM from its pristine template\n\n"
  },
  {
   "name": "suspend",
@@ -713,7 +713,7 @@ export const COMMAND_DEFS: readonly CommandDef[] = [
     "positional": true
    }
   ],
-  "help": "  NAME\n    suspend - suspend a domain\n\n  SYNOPSIS\n    suspend <domain>\n\n  DESCRIPTION\n    Suspend a running domain.\n\n  OPTIONS\n    [--domain] <string>  domain name, id or uuid\n\n\n"
+  "help": "  NAME\n    suspend - suspend a domain\n\n  SYNOPSIS\n    suspend <domain>\n\n  DESCRIPTION\n    Suspend a running domain.\n\n  OPTIONS\n    [--domain] <string>  domain name, id or uuid\n\n"
  },
  {
   "name": "undefine",
@@ -793,7 +793,7 @@ export const COMMAND_DEFS: readonly CommandDef[] = [
     "positional": false
    }
   ],
-  "help": "  NAME\n    undefine - undefine a domain\n\n  SYNOPSIS\n    undefine <domain> [--managed-save] [--storage <string>] [--remove-all-storage] [--delete-storage-volume-snapshots] [--wipe-storage] [--snapshots-metadata] [--checkpoints-metadata] [--nvram] [--keep-nvram] [--tpm] [--keep-tpm]\n\n  DESCRIPTION\n    Undefine an inactive domain, or convert persistent to transient.\n\n  OPTIONS\n    [--domain] <string>  domain name, id or uuid\n    --managed-save   remove domain managed state file\n    --storage <string>  remove associated storage volumes (comma separated list of targets or source paths) (see domblklist)\n    --remove-all-storage  remove all associated storage volumes (use with caution)\n    --delete-storage-volume-snapshots  delete snapshots associated with volume(s), requires --remove-all-storage (must be supported by storage driver)\n    --wipe-storage   wipe data on the removed volumes\n    --snapshots-metadata  remove all domain snapshot metadata (vm must be inactive)\n    --checkpoints-metadata  remove all domain checkpoint metadata (vm must be inactive)\n    --nvram          remove nvram file\n    --keep-nvram     keep nvram file\n    --tpm            remove TPM state\n    --keep-tpm       keep TPM state\n\n\n"
+  "help": "  NAME\n    undefine - undefine a domain\n\n  SYNOPSIS\n    undefine <domain> [--managed-save] [--storage <string>] [--remove-all-storage] [--delete-storage-volume-snapshots] [--wipe-storage] [--snapshots-metadata] [--checkpoints-metadata] [--nvram] [--keep-nvram] [--tpm] [--keep-tpm]\n\n  DESCRIPTION\n    Undefine an inactive domain, or convert persistent to transient.\n\n  OPTIONS\n    [--domain] <string>  domain name, id or uuid\n    --managed-save   remove domain managed state file\n    --storage <string>  remove associated storage volumes (comma separated list of targets or source paths) (see domblklist)\n    --remove-all-storage  remove all associated storage volumes (use with caution)\n    --delete-storage-volume-snapshots  delete snapshots associated with volume(s), requires --remove-all-storage (must be supported by storage driver)\n    --wipe-storage   wipe data on the removed volumes\n    --snapshots-metadata  remove all domain snapshot metadata (vm must be inactive)\n    --checkpoints-metadata  remove all domain checkpoint metadata (vm must be inactive)\n    --nvram          remove nvram file\n    --keep-nvram     keep nvram file\n    --tpm            remove TPM state\n    --keep-tpm       keep TPM state\n\n"
  },
  {
   "name": "event",
@@ -843,7 +843,7 @@ export const COMMAND_DEFS: readonly CommandDef[] = [
     "positional": false
    }
   ],
-  "help": "  NAME\n    event - Domain Events\n\n  SYNOPSIS\n    event [--domain <string>] [--event <string>] [--all] [--loop] [--timeout <number>] [--list] [--timestamp]\n\n  DESCRIPTION\n    List event types, or wait for domain events to occur\n\n  OPTIONS\n    --domain <string>  filter by domain name, id or uuid\n    --event <string>  which event type to wait for\n    --all            wait for all events instead of just one type\n    --loop           loop until timeout or interrupt, rather than one-shot\n    --timeout <number>  timeout seconds\n    --list           list valid event types\n    --timestamp      show timestamp for each printed event\n\n\n"
+  "help": "  NAME\n    event - Domain Events\n\n  SYNOPSIS\n    event [--domain <string>] [--event <string>] [--all] [--loop] [--timeout <number>] [--list] [--timestamp]\n\n  DESCRIPTION\n    List event types, or wait for domain events to occur\n\n  OPTIONS\n    --domain <string>  filter by domain name, id or uuid\n    --event <string>  which event type to wait for\n    --all            wait for all events instead of just one type\n    --loop           loop until timeout or interrupt, rather than one-shot\n    --timeout <number>  timeout seconds\n    --list           list valid event types\n    --timestamp      show timestamp for each printed event\n\n"
  },
  {
   "name": "domblklist",
@@ -869,7 +869,21 @@ export const COMMAND_DEFS: readonly CommandDef[] = [
     "positional": false
    }
   ],
-  "help": "  NAME\n    domblklist - list all domain blocks\n\n  SYNOPSIS\n    domblklist <domain> [--inactive] [--details]\n\n  DESCRIPTION\n    Get the summary of block devices for a domain.\n\n  OPTIONS\n    [--domain] <string>  domain name, id or uuid\n    --inactive       get inactive rather than running configuration\n    --details        additionally display the type and device value\n\n\n"
+  "help": "  NAME\n    domblklist - list all domain blocks\n\n  SYNOPSIS\n    domblklist <domain> [--inactive] [--details]\n\n  DESCRIPTION\n    Get the summary of block devices for a domain.\n\n  OPTIONS\n    [--domain] <string>  domain name, id or uuid\n    --inactive       get inactive rather than running configuration\n    --details        additionally display the type and device value\n\n"
+ },
+ {
+  "name": "domid",
+  "group": "monitor",
+  "summary": "convert a domain name or UUID to domain id",
+  "opts": [
+   {
+    "name": "domain",
+    "kind": "string",
+    "required": true,
+    "positional": true
+   }
+  ],
+  "help": "  NAME\n    domid - convert a domain name or UUID to domain id\n\n  SYNOPSIS\n    domid <domain>\n\n  OPTIONS\n    [--domain] <string>  domain name or uuid\n\n"
  },
  {
   "name": "domiflist",
@@ -889,7 +903,7 @@ export const COMMAND_DEFS: readonly CommandDef[] = [
     "positional": false
    }
   ],
-  "help": "  NAME\n    domiflist - list all domain virtual interfaces\n\n  SYNOPSIS\n    domiflist <domain> [--inactive]\n\n  DESCRIPTION\n    Get the summary of virtual interfaces for a domain.\n\n  OPTIONS\n    [--domain] <string>  domain name, id or uuid\n    --inactive       get inactive rather than running configuration\n\n\n"
+  "help": "  NAME\n    domiflist - list all domain virtual interfaces\n\n  SYNOPSIS\n    domiflist <domain> [--inactive]\n\n  DESCRIPTION\n    Get the summary of virtual interfaces for a domain.\n\n  OPTIONS\n    [--domain] <string>  domain name, id or uuid\n    --inactive       get inactive rather than running configuration\n\n"
  },
  {
   "name": "dominfo",
@@ -903,7 +917,21 @@ export const COMMAND_DEFS: readonly CommandDef[] = [
     "positional": true
    }
   ],
-  "help": "  NAME\n    dominfo - domain information\n\n  SYNOPSIS\n    dominfo <domain>\n\n  DESCRIPTION\n    Returns basic information about the domain.\n\n  OPTIONS\n    [--domain] <string>  domain name, id or uuid\n\n\n"
+  "help": "  NAME\n    dominfo - domain information\n\n  SYNOPSIS\n    dominfo <domain>\n\n  DESCRIPTION\n    Returns basic information about the domain.\n\n  OPTIONS\n    [--domain] <string>  domain name, id or uuid\n\n"
+ },
+ {
+  "name": "domname",
+  "group": "monitor",
+  "summary": "convert a domain id or UUID to domain name",
+  "opts": [
+   {
+    "name": "domain",
+    "kind": "string",
+    "required": true,
+    "positional": true
+   }
+  ],
+  "help": "  NAME\n    domname - convert a domain id or UUID to domain name\n\n  SYNOPSIS\n    domname <domain>\n\n  OPTIONS\n    [--domain] <string>  domain id or uuid\n\n"
  },
  {
   "name": "domstate",
@@ -923,7 +951,21 @@ export const COMMAND_DEFS: readonly CommandDef[] = [
     "positional": false
    }
   ],
-  "help": "  NAME\n    domstate - domain state\n\n  SYNOPSIS\n    domstate <domain> [--reason]\n\n  DESCRIPTION\n    Returns state about a domain.\n\n  OPTIONS\n    [--domain] <string>  domain name, id or uuid\n    --reason         also print reason for the state\n\n\n"
+  "help": "  NAME\n    domstate - domain state\n\n  SYNOPSIS\n    domstate <domain> [--reason]\n\n  DESCRIPTION\n    Returns state about a domain.\n\n  OPTIONS\n    [--domain] <string>  domain name, id or uuid\n    --reason         also print reason for the state\n\n"
+ },
+ {
+  "name": "domuuid",
+  "group": "monitor",
+  "summary": "convert a domain name or id to domain UUID",
+  "opts": [
+   {
+    "name": "domain",
+    "kind": "string",
+    "required": true,
+    "positional": true
+   }
+  ],
+  "help": "  NAME\n    domuuid - convert a domain name or id to domain UUID\n\n  SYNOPSIS\n    domuuid <domain>\n\n  OPTIONS\n    [--domain] <string>  domain id or name\n\n"
  },
  {
   "name": "list",
@@ -1063,14 +1105,14 @@ export const COMMAND_DEFS: readonly CommandDef[] = [
     "positional": false
    }
   ],
-  "help": "  NAME\n    list - list domains\n\n  SYNOPSIS\n    list [--inactive] [--all] [--transient] [--persistent] [--with-snapshot] [--without-snapshot] [--with-checkpoint] [--without-checkpoint] [--state-running] [--state-paused] [--state-shutoff] [--state-other] [--autostart] [--no-autostart] [--with-managed-save] [--without-managed-save] [--uuid] [--name] [--id] [--table] [--managed-save] [--title]\n\n  DESCRIPTION\n    Returns list of domains.\n\n  OPTIONS\n    --inactive       list inactive domains\n    --all            list inactive & active domains\n    --transient      list transient domains\n    --persistent     list persistent domains\n    --with-snapshot  list domains with existing snapshot\n    --without-snapshot  list domains without a snapshot\n    --with-checkpoint  list domains with existing checkpoint\n    --without-checkpoint  list domains without a checkpoint\n    --state-running  list domains in running state\n    --state-paused   list domains in paused state\n    --state-shutoff  list domains in shutoff state\n    --state-other    list domains in other states\n    --autostart      list domains with autostart enabled\n    --no-autostart   list domains with autostart disabled\n    --with-managed-save  list domains with managed save state\n    --without-managed-save  list domains without managed save\n    --uuid           list uuid's only\n    --name           list domain names only\n    --id             list domain IDs only\n    --table          list table (default)\n    --managed-save   mark inactive domains with managed save state\n    --title          show domain title\n\n\n"
+  "help": "  NAME\n    list - list domains\n\n  SYNOPSIS\n    list [--inactive] [--all] [--transient] [--persistent] [--with-snapshot] [--without-snapshot] [--with-checkpoint] [--without-checkpoint] [--state-running] [--state-paused] [--state-shutoff] [--state-other] [--autostart] [--no-autostart] [--with-managed-save] [--without-managed-save] [--uuid] [--name] [--id] [--table] [--managed-save] [--title]\n\n  DESCRIPTION\n    Returns list of domains.\n\n  OPTIONS\n    --inactive       list inactive domains\n    --all            list inactive & active domains\n    --transient      list transient domains\n    --persistent     list persistent domains\n    --with-snapshot  list domains with existing snapshot\n    --without-snapshot  list domains without a snapshot\n    --with-checkpoint  list domains with existing checkpoint\n    --without-checkpoint  list domains without a checkpoint\n    --state-running  list domains in running state\n    --state-paused   list domains in paused state\n    --state-shutoff  list domains in shutoff state\n    --state-other    list domains in other states\n    --autostart      list domains with autostart enabled\n    --no-autostart   list domains with autostart disabled\n    --with-managed-save  list domains with managed save state\n    --without-managed-save  list domains without managed save\n    --uuid           list uuid's only\n    --name           list domain names only\n    --id             list domain IDs only\n    --table          list table (default)\n    --managed-save   mark inactive domains with managed save state\n    --title          show domain title\n\n"
  },
  {
   "name": "capabilities",
   "group": "host",
   "summary": "capabilities",
   "opts": [],
-  "help": "  NAME\n    capabilities - capabilities\n\n  SYNOPSIS\n    capabilities\n\n  DESCRIPTION\n    Returns capabilities of hypervisor/driver.\n\n\n"
+  "help": "  NAME\n    capabilities - capabilities\n\n  SYNOPSIS\n    capabilities\n\n  DESCRIPTION\n    Returns capabilities of hypervisor/driver.\n\n"
  },
  {
   "name": "domcapabilities",
@@ -1102,28 +1144,28 @@ export const COMMAND_DEFS: readonly CommandDef[] = [
     "positional": true
    }
   ],
-  "help": "  NAME\n    domcapabilities - domain capabilities\n\n  SYNOPSIS\n    domcapabilities [--virttype <string>] [--emulatorbin <string>] [--arch <string>] [--machine <string>]\n\n  DESCRIPTION\n    Returns capabilities of emulator with respect to host and libvirt.\n\n  OPTIONS\n    --virttype <string>  virtualization type (/domain/@type)\n    --emulatorbin <string>  path to emulator binary (/domain/devices/emulator)\n    --arch <string>  domain architecture (/domain/os/type/@arch)\n    --machine <string>  machine type (/domain/os/type/@machine)\n\n\n"
+  "help": "  NAME\n    domcapabilities - domain capabilities\n\n  SYNOPSIS\n    domcapabilities [--virttype <string>] [--emulatorbin <string>] [--arch <string>] [--machine <string>]\n\n  DESCRIPTION\n    Returns capabilities of emulator with respect to host and libvirt.\n\n  OPTIONS\n    --virttype <string>  virtualization type (/domain/@type)\n    --emulatorbin <string>  path to emulator binary (/domain/devices/emulator)\n    --arch <string>  domain architecture (/domain/os/type/@arch)\n    --machine <string>  machine type (/domain/os/type/@machine)\n\n"
  },
  {
   "name": "hostname",
   "group": "host",
   "summary": "print the hypervisor hostname",
   "opts": [],
-  "help": "  NAME\n    hostname - print the hypervisor hostname\n\n  SYNOPSIS\n    hostname\n\n\n"
+  "help": "  NAME\n    hostname - print the hypervisor hostname\n\n  SYNOPSIS\n    hostname\n\n"
  },
  {
   "name": "nodeinfo",
   "group": "host",
   "summary": "node information",
   "opts": [],
-  "help": "  NAME\n    nodeinfo - node information\n\n  SYNOPSIS\n    nodeinfo\n\n  DESCRIPTION\n    Returns basic information about the node.\n\n\n"
+  "help": "  NAME\n    nodeinfo - node information\n\n  SYNOPSIS\n    nodeinfo\n\n  DESCRIPTION\n    Returns basic information about the node.\n\n"
  },
  {
   "name": "uri",
   "group": "host",
   "summary": "print the hypervisor canonical URI",
   "opts": [],
-  "help": "  NAME\n    uri - print the hypervisor canonical URI\n\n  SYNOPSIS\n    uri\n\n\n"
+  "help": "  NAME\n    uri - print the hypervisor canonical URI\n\n  SYNOPSIS\n    uri\n\n"
  },
  {
   "name": "version",
@@ -1137,7 +1179,7 @@ export const COMMAND_DEFS: readonly CommandDef[] = [
     "positional": false
    }
   ],
-  "help": "  NAME\n    version - show version\n\n  SYNOPSIS\n    version [--daemon]\n\n  DESCRIPTION\n    Display the system version information.\n\n  OPTIONS\n    --daemon         report daemon version too\n\n\n"
+  "help": "  NAME\n    version - show version\n\n  SYNOPSIS\n    version [--daemon]\n\n  DESCRIPTION\n    Display the system version information.\n\n  OPTIONS\n    --daemon         report daemon version too\n\n"
  },
  {
   "name": "net-autostart",
@@ -1157,7 +1199,7 @@ export const COMMAND_DEFS: readonly CommandDef[] = [
     "positional": false
    }
   ],
-  "help": "  NAME\n    net-autostart - autostart a network\n\n  SYNOPSIS\n    net-autostart <network> [--disable]\n\n  DESCRIPTION\n    Configure a network to be automatically started at boot.\n\n  OPTIONS\n    [--network] <string>  network name or uuid\n    --disable        disable autostarting\n\n\n"
+  "help": "  NAME\n    net-autostart - autostart a network\n\n  SYNOPSIS\n    net-autostart <network> [--disable]\n\n  DESCRIPTION\n    Configure a network to be automatically started at boot.\n\n  OPTIONS\n    [--network] <string>  network name or uuid\n    --disable        disable autostarting\n\n"
  },
  {
   "name": "net-create",
@@ -1177,7 +1219,7 @@ export const COMMAND_DEFS: readonly CommandDef[] = [
     "positional": false
    }
   ],
-  "help": "  NAME\n    net-create - create a network from an XML file\n\n  SYNOPSIS\n    net-create <file> [--validate]\n\n  DESCRIPTION\n    Create a network.\n\n  OPTIONS\n    [--file] <string>  file containing an XML network description\n    --validate       validate the XML against the schema\n\n\n"
+  "help": "  NAME\n    net-create - create a network from an XML file\n\n  SYNOPSIS\n    net-create <file> [--validate]\n\n  DESCRIPTION\n    Create a network.\n\n  OPTIONS\n    [--file] <string>  file containing an XML network description\n    --validate       validate the XML against the schema\n\n"
  },
  {
   "name": "net-define",
@@ -1197,7 +1239,7 @@ export const COMMAND_DEFS: readonly CommandDef[] = [
     "positional": false
    }
   ],
-  "help": "  NAME\n    net-define - define an inactive persistent virtual network or modify an existing persistent one from an XML file\n\n  SYNOPSIS\n    net-define <file> [--validate]\n\n  DESCRIPTION\n    Define or modify a persistent virtual network.\n\n  OPTIONS\n    [--file] <string>  file containing an XML network description\n    --validate       validate the XML against the schema\n\n\n"
+  "help": "  NAME\n    net-define - define an inactive persistent virtual network or modify an existing persistent one from an XML file\n\n  SYNOPSIS\n    net-define <file> [--validate]\n\n  DESCRIPTION\n    Define or modify a persistent virtual network.\n\n  OPTIONS\n    [--file] <string>  file containing an XML network description\n    --validate       validate the XML against the schema\n\n"
  },
  {
   "name": "net-destroy",
@@ -1211,7 +1253,7 @@ export const COMMAND_DEFS: readonly CommandDef[] = [
     "positional": true
    }
   ],
-  "help": "  NAME\n    net-destroy - destroy (stop) a network\n\n  SYNOPSIS\n    net-destroy <network>\n\n  DESCRIPTION\n    Forcefully stop a given network.\n\n  OPTIONS\n    [--network] <string>  network name or uuid\n\n\n"
+  "help": "  NAME\n    net-destroy - destroy (stop) a network\n\n  SYNOPSIS\n    net-destroy <network>\n\n  DESCRIPTION\n    Forcefully stop a given network.\n\n  OPTIONS\n    [--network] <string>  network name or uuid\n\n"
  },
  {
   "name": "net-dumpxml",
@@ -1243,7 +1285,7 @@ export const COMMAND_DEFS: readonly CommandDef[] = [
     "positional": false
    }
   ],
-  "help": "  NAME\n    net-dumpxml - network information in XML\n\n  SYNOPSIS\n    net-dumpxml <network> [--inactive] [--xpath <string>] [--wrap]\n\n  DESCRIPTION\n    Output the network information as an XML dump to stdout.\n\n  OPTIONS\n    [--network] <string>  network name or uuid\n    --inactive       show inactive defined XML\n    --xpath <string>  xpath expression to filter the XML document\n    --wrap           wrap xpath results in an common root element\n\n\n"
+  "help": "  NAME\n    net-dumpxml - network information in XML\n\n  SYNOPSIS\n    net-dumpxml <network> [--inactive] [--xpath <string>] [--wrap]\n\n  DESCRIPTION\n    Output the network information as an XML dump to stdout.\n\n  OPTIONS\n    [--network] <string>  network name or uuid\n    --inactive       show inactive defined XML\n    --xpath <string>  xpath expression to filter the XML document\n    --wrap           wrap xpath results in an common root element\n\n"
  },
  {
   "name": "net-info",
@@ -1257,7 +1299,7 @@ export const COMMAND_DEFS: readonly CommandDef[] = [
     "positional": true
    }
   ],
-  "help": "  NAME\n    net-info - network information\n\n  SYNOPSIS\n    net-info <network>\n\n  DESCRIPTION\n    Returns basic information about the network\n\n  OPTIONS\n    [--network] <string>  network name or uuid\n\n\n"
+  "help": "  NAME\n    net-info - network information\n\n  SYNOPSIS\n    net-info <network>\n\n  DESCRIPTION\n    Returns basic information about the network\n\n  OPTIONS\n    [--network] <string>  network name or uuid\n\n"
  },
  {
   "name": "net-list",
@@ -1319,7 +1361,7 @@ export const COMMAND_DEFS: readonly CommandDef[] = [
     "positional": false
    }
   ],
-  "help": "  NAME\n    net-list - list networks\n\n  SYNOPSIS\n    net-list [--inactive] [--all] [--persistent] [--transient] [--autostart] [--no-autostart] [--uuid] [--name] [--table]\n\n  DESCRIPTION\n    Returns list of networks.\n\n  OPTIONS\n    --inactive       list inactive networks\n    --all            list inactive & active networks\n    --persistent     list persistent networks\n    --transient      list transient networks\n    --autostart      list networks with autostart enabled\n    --no-autostart   list networks with autostart disabled\n    --uuid           list uuid's only\n    --name           list network names only\n    --table          list table (default)\n\n\n"
+  "help": "  NAME\n    net-list - list networks\n\n  SYNOPSIS\n    net-list [--inactive] [--all] [--persistent] [--transient] [--autostart] [--no-autostart] [--uuid] [--name] [--table]\n\n  DESCRIPTION\n    Returns list of networks.\n\n  OPTIONS\n    --inactive       list inactive networks\n    --all            list inactive & active networks\n    --persistent     list persistent networks\n    --transient      list transient networks\n    --autostart      list networks with autostart enabled\n    --no-autostart   list networks with autostart disabled\n    --uuid           list uuid's only\n    --name           list network names only\n    --table          list table (default)\n\n"
  },
  {
   "name": "net-name",
@@ -1333,7 +1375,7 @@ export const COMMAND_DEFS: readonly CommandDef[] = [
     "positional": true
    }
   ],
-  "help": "  NAME\n    net-name - convert a network UUID to network name\n\n  SYNOPSIS\n    net-name <network>\n\n  OPTIONS\n    [--network] <string>  network uuid\n\n\n"
+  "help": "  NAME\n    net-name - convert a network UUID to network name\n\n  SYNOPSIS\n    net-name <network>\n\n  OPTIONS\n    [--network] <string>  network uuid\n\n"
  },
  {
   "name": "net-start",
@@ -1347,7 +1389,7 @@ export const COMMAND_DEFS: readonly CommandDef[] = [
     "positional": true
    }
   ],
-  "help": "  NAME\n    net-start - start a (previously defined) inactive network\n\n  SYNOPSIS\n    net-start <network>\n\n  DESCRIPTION\n    Start a network.\n\n  OPTIONS\n    [--network] <string>  network name or uuid\n\n\n"
+  "help": "  NAME\n    net-start - start a (previously defined) inactive network\n\n  SYNOPSIS\n    net-start <network>\n\n  DESCRIPTION\n    Start a network.\n\n  OPTIONS\n    [--network] <string>  network name or uuid\n\n"
  },
  {
   "name": "net-undefine",
@@ -1361,7 +1403,7 @@ export const COMMAND_DEFS: readonly CommandDef[] = [
     "positional": true
    }
   ],
-  "help": "  NAME\n    net-undefine - undefine a persistent network\n\n  SYNOPSIS\n    net-undefine <network>\n\n  DESCRIPTION\n    Undefine the configuration for a persistent network.\n\n  OPTIONS\n    [--network] <string>  network name or uuid\n\n\n"
+  "help": "  NAME\n    net-undefine - undefine a persistent network\n\n  SYNOPSIS\n    net-undefine <network>\n\n  DESCRIPTION\n    Undefine the configuration for a persistent network.\n\n  OPTIONS\n    [--network] <string>  network name or uuid\n\n"
  },
  {
   "name": "net-uuid",
@@ -1375,7 +1417,7 @@ export const COMMAND_DEFS: readonly CommandDef[] = [
     "positional": true
    }
   ],
-  "help": "  NAME\n    net-uuid - convert a network name to network UUID\n\n  SYNOPSIS\n    net-uuid <network>\n\n  OPTIONS\n    [--network] <string>  network name\n\n\n"
+  "help": "  NAME\n    net-uuid - convert a network name to network UUID\n\n  SYNOPSIS\n    net-uuid <network>\n\n  OPTIONS\n    [--network] <string>  network name\n\n"
  },
  {
   "name": "pool-autostart",
@@ -1395,7 +1437,7 @@ export const COMMAND_DEFS: readonly CommandDef[] = [
     "positional": false
    }
   ],
-  "help": "  NAME\n    pool-autostart - autostart a pool\n\n  SYNOPSIS\n    pool-autostart <pool> [--disable]\n\n  DESCRIPTION\n    Configure a pool to be automatically started at boot.\n\n  OPTIONS\n    [--pool] <string>  pool name or uuid\n    --disable        disable autostarting\n\n\n"
+  "help": "  NAME\n    pool-autostart - autostart a pool\n\n  SYNOPSIS\n    pool-autostart <pool> [--disable]\n\n  DESCRIPTION\n    Configure a pool to be automatically started at boot.\n\n  OPTIONS\n    [--pool] <string>  pool name or uuid\n    --disable        disable autostarting\n\n"
  },
  {
   "name": "pool-build",
@@ -1421,7 +1463,7 @@ export const COMMAND_DEFS: readonly CommandDef[] = [
     "positional": false
    }
   ],
-  "help": "  NAME\n    pool-build - build a pool\n\n  SYNOPSIS\n    pool-build <pool> [--no-overwrite] [--overwrite]\n\n  DESCRIPTION\n    Build a given pool.\n\n  OPTIONS\n    [--pool] <string>  pool name or uuid\n    --no-overwrite   do not overwrite any existing data\n    --overwrite      overwrite any existing data\n\n\n"
+  "help": "  NAME\n    pool-build - build a pool\n\n  SYNOPSIS\n    pool-build <pool> [--no-overwrite] [--overwrite]\n\n  DESCRIPTION\n    Build a given pool.\n\n  OPTIONS\n    [--pool] <string>  pool name or uuid\n    --no-overwrite   do not overwrite any existing data\n    --overwrite      overwrite any existing data\n\n"
  },
  {
   "name": "pool-create",
@@ -1453,7 +1495,7 @@ export const COMMAND_DEFS: readonly CommandDef[] = [
     "positional": false
    }
   ],
-  "help": "  NAME\n    pool-create - create a pool from an XML file\n\n  SYNOPSIS\n    pool-create <file> [--build] [--no-overwrite] [--overwrite]\n\n  DESCRIPTION\n    Create a pool.\n\n  OPTIONS\n    [--file] <string>  file containing an XML pool description\n    --build          build the pool as normal\n    --no-overwrite   do not overwrite any existing data\n    --overwrite      overwrite any existing data\n\n\n"
+  "help": "  NAME\n    pool-create - create a pool from an XML file\n\n  SYNOPSIS\n    pool-create <file> [--build] [--no-overwrite] [--overwrite]\n\n  DESCRIPTION\n    Create a pool.\n\n  OPTIONS\n    [--file] <string>  file containing an XML pool description\n    --build          build the pool as normal\n    --no-overwrite   do not overwrite any existing data\n    --overwrite      overwrite any existing data\n\n"
  },
  {
   "name": "pool-define",
@@ -1473,7 +1515,7 @@ export const COMMAND_DEFS: readonly CommandDef[] = [
     "positional": false
    }
   ],
-  "help": "  NAME\n    pool-define - define an inactive persistent storage pool or modify an existing persistent one from an XML file\n\n  SYNOPSIS\n    pool-define <file> [--validate]\n\n  DESCRIPTION\n    Define or modify a persistent storage pool.\n\n  OPTIONS\n    [--file] <string>  file containing an XML pool description\n    --validate       validate the XML against the schema\n\n\n"
+  "help": "  NAME\n    pool-define - define an inactive persistent storage pool or modify an existing persistent one from an XML file\n\n  SYNOPSIS\n    pool-define <file> [--validate]\n\n  DESCRIPTION\n    Define or modify a persistent storage pool.\n\n  OPTIONS\n    [--file] <string>  file containing an XML pool description\n    --validate       validate the XML against the schema\n\n"
  },
  {
   "name": "pool-define-as",
@@ -1613,7 +1655,7 @@ export const COMMAND_DEFS: readonly CommandDef[] = [
     "positional": true
    }
   ],
-  "help": "  NAME\n    pool-define-as - define a pool from a set of args\n\n  SYNOPSIS\n    pool-define-as <name> <type> [--print-xml] [--source-host <string>] [--source-path <string>] [--source-dev <string>] [--source-name <string>] [--target <string>] [--source-format <string>] [--auth-type <string>] [--auth-username <string>] [--secret-usage <string>] [--secret-uuid <string>] [--adapter-name <string>] [--adapter-wwnn <string>] [--adapter-wwpn <string>] [--adapter-parent <string>] [--adapter-parent-wwnn <string>] [--adapter-parent-wwpn <string>] [--adapter-parent-fabric-wwn <string>] [--source-protocol-ver <string>] [--source-initiator <string>]\n\n  DESCRIPTION\n    Define a pool.\n\n  OPTIONS\n    [--name] <string>  name of the pool\n    [--type] <string>  type of the pool\n    --print-xml      print XML document, but don't define/create\n    --source-host <string>  source-host for underlying storage\n    --source-path <string>  source path for underlying storage\n    --source-dev <string>  source device for underlying storage\n    --source-name <string>  source name for underlying storage\n    --target <string>  target for underlying storage\n    --source-format <string>  format for underlying storage\n    --auth-type <string>  auth type to be used for underlying storage\n    --auth-username <string>  auth username to be used for underlying storage\n    --secret-usage <string>  auth secret usage to be used for underlying storage\n    --secret-uuid <string>  auth secret UUID to be used for underlying storage\n    --adapter-name <string>  adapter name to be used for underlying storage\n    --adapter-wwnn <string>  adapter wwnn to be used for underlying storage\n    --adapter-wwpn <string>  adapter wwpn to be used for underlying storage\n    --adapter-parent <string>  adapter parent scsi_hostN to be used for underlying vHBA storage\n    --adapter-parent-wwnn <string>  adapter parent scsi_hostN wwnn to be used for underlying vHBA storage\n    --adapter-parent-wwpn <string>  adapter parent scsi_hostN wwpn to be used for underlying vHBA storage\n    --adapter-parent-fabric-wwn <string>  adapter parent scsi_hostN fabric_wwn to be used for underlying vHBA storage\n    --source-protocol-ver <string>  nfsvers value for NFS pool mount option\n    --source-initiator <string>  initiator iqn for underlying storage\n\n\n"
+  "help": "  NAME\n    pool-define-as - define a pool from a set of args\n\n  SYNOPSIS\n    pool-define-as <name> <type> [--print-xml] [--source-host <string>] [--source-path <string>] [--source-dev <string>] [--source-name <string>] [--target <string>] [--source-format <string>] [--auth-type <string>] [--auth-username <string>] [--secret-usage <string>] [--secret-uuid <string>] [--adapter-name <string>] [--adapter-wwnn <string>] [--adapter-wwpn <string>] [--adapter-parent <string>] [--adapter-parent-wwnn <string>] [--adapter-parent-wwpn <string>] [--adapter-parent-fabric-wwn <string>] [--source-protocol-ver <string>] [--source-initiator <string>]\n\n  DESCRIPTION\n    Define a pool.\n\n  OPTIONS\n    [--name] <string>  name of the pool\n    [--type] <string>  type of the pool\n    --print-xml      print XML document, but don't define/create\n    --source-host <string>  source-host for underlying storage\n    --source-path <string>  source path for underlying storage\n    --source-dev <string>  source device for underlying storage\n    --source-name <string>  source name for underlying storage\n    --target <string>  target for underlying storage\n    --source-format <string>  format for underlying storage\n    --auth-type <string>  auth type to be used for underlying storage\n    --auth-username <string>  auth username to be used for underlying storage\n    --secret-usage <string>  auth secret usage to be used for underlying storage\n    --secret-uuid <string>  auth secret UUID to be used for underlying storage\n    --adapter-name <string>  adapter name to be used for underlying storage\n    --adapter-wwnn <string>  adapter wwnn to be used for underlying storage\n    --adapter-wwpn <string>  adapter wwpn to be used for underlying storage\n    --adapter-parent <string>  adapter parent scsi_hostN to be used for underlying vHBA storage\n    --adapter-parent-wwnn <string>  adapter parent scsi_hostN wwnn to be used for underlying vHBA storage\n    --adapter-parent-wwpn <string>  adapter parent scsi_hostN wwpn to be used for underlying vHBA storage\n    --adapter-parent-fabric-wwn <string>  adapter parent scsi_hostN fabric_wwn to be used for underlying vHBA storage\n    --source-protocol-ver <string>  nfsvers value for NFS pool mount option\n    --source-initiator <string>  initiator iqn for underlying storage\n\n"
  },
  {
   "name": "pool-delete",
@@ -1627,7 +1669,7 @@ export const COMMAND_DEFS: readonly CommandDef[] = [
     "positional": true
    }
   ],
-  "help": "  NAME\n    pool-delete - delete a pool\n\n  SYNOPSIS\n    pool-delete <pool>\n\n  DESCRIPTION\n    Delete a given pool.\n\n  OPTIONS\n    [--pool] <string>  pool name or uuid\n\n\n"
+  "help": "  NAME\n    pool-delete - delete a pool\n\n  SYNOPSIS\n    pool-delete <pool>\n\n  DESCRIPTION\n    Delete a given pool.\n\n  OPTIONS\n    [--pool] <string>  pool name or uuid\n\n"
  },
  {
   "name": "pool-destroy",
@@ -1641,7 +1683,7 @@ export const COMMAND_DEFS: readonly CommandDef[] = [
     "positional": true
    }
   ],
-  "help": "  NAME\n    pool-destroy - destroy (stop) a pool\n\n  SYNOPSIS\n    pool-destroy <pool>\n\n  DESCRIPTION\n    Forcefully stop a given pool. Raw data in the pool is untouched\n\n  OPTIONS\n    [--pool] <string>  pool name or uuid\n\n\n"
+  "help": "  NAME\n    pool-destroy - destroy (stop) a pool\n\n  SYNOPSIS\n    pool-destroy <pool>\n\n  DESCRIPTION\n    Forcefully stop a given pool. Raw data in the pool is untouched\n\n  OPTIONS\n    [--pool] <string>  pool name or uuid\n\n"
  },
  {
   "name": "pool-dumpxml",
@@ -1673,7 +1715,7 @@ export const COMMAND_DEFS: readonly CommandDef[] = [
     "positional": false
    }
   ],
-  "help": "  NAME\n    pool-dumpxml - pool information in XML\n\n  SYNOPSIS\n    pool-dumpxml <pool> [--inactive] [--xpath <string>] [--wrap]\n\n  DESCRIPTION\n    Output the pool information as an XML dump to stdout.\n\n  OPTIONS\n    [--pool] <string>  pool name or uuid\n    --inactive       show inactive defined XML\n    --xpath <string>  xpath expression to filter the XML document\n    --wrap           wrap xpath results in an common root element\n\n\n"
+  "help": "  NAME\n    pool-dumpxml - pool information in XML\n\n  SYNOPSIS\n    pool-dumpxml <pool> [--inactive] [--xpath <string>] [--wrap]\n\n  DESCRIPTION\n    Output the pool information as an XML dump to stdout.\n\n  OPTIONS\n    [--pool] <string>  pool name or uuid\n    --inactive       show inactive defined XML\n    --xpath <string>  xpath expression to filter the XML document\n    --wrap           wrap xpath results in an common root element\n\n"
  },
  {
   "name": "pool-info",
@@ -1693,7 +1735,7 @@ export const COMMAND_DEFS: readonly CommandDef[] = [
     "positional": false
    }
   ],
-  "help": "  NAME\n    pool-info - storage pool information\n\n  SYNOPSIS\n    pool-info <pool> [--bytes]\n\n  DESCRIPTION\n    Returns basic information about the storage pool.\n\n  OPTIONS\n    [--pool] <string>  pool name or uuid\n    --bytes          Return pool info in bytes\n\n\n"
+  "help": "  NAME\n    pool-info - storage pool information\n\n  SYNOPSIS\n    pool-info <pool> [--bytes]\n\n  DESCRIPTION\n    Returns basic information about the storage pool.\n\n  OPTIONS\n    [--pool] <string>  pool name or uuid\n    --bytes          Return pool info in bytes\n\n"
  },
  {
   "name": "pool-list",
@@ -1761,7 +1803,7 @@ export const COMMAND_DEFS: readonly CommandDef[] = [
     "positional": false
    }
   ],
-  "help": "  NAME\n    pool-list - list pools\n\n  SYNOPSIS\n    pool-list [--inactive] [--all] [--transient] [--persistent] [--autostart] [--no-autostart] [--type <string>] [--details] [--uuid] [--name]\n\n  DESCRIPTION\n    Returns list of pools.\n\n  OPTIONS\n    --inactive       list inactive pools\n    --all            list inactive & active pools\n    --transient      list transient pools\n    --persistent     list persistent pools\n    --autostart      list pools with autostart enabled\n    --no-autostart   list pools with autostart disabled\n    --type <string>  only list pool of specified type(s) (if supported)\n    --details        display extended details for pools\n    --uuid           list UUID of active pools only\n    --name           list name of active pools only\n\n\n"
+  "help": "  NAME\n    pool-list - list pools\n\n  SYNOPSIS\n    pool-list [--inactive] [--all] [--transient] [--persistent] [--autostart] [--no-autostart] [--type <string>] [--details] [--uuid] [--name]\n\n  DESCRIPTION\n    Returns list of pools.\n\n  OPTIONS\n    --inactive       list inactive pools\n    --all            list inactive & active pools\n    --transient      list transient pools\n    --persistent     list persistent pools\n    --autostart      list pools with autostart enabled\n    --no-autostart   list pools with autostart disabled\n    --type <string>  only list pool of specified type(s) (if supported)\n    --details        display extended details for pools\n    --uuid           list UUID of active pools only\n    --name           list name of active pools only\n\n"
  },
  {
   "name": "pool-refresh",
@@ -1775,7 +1817,7 @@ export const COMMAND_DEFS: readonly CommandDef[] = [
     "positional": true
    }
   ],
-  "help": "  NAME\n    pool-refresh - refresh a pool\n\n  SYNOPSIS\n    pool-refresh <pool>\n\n  DESCRIPTION\n    Refresh a given pool.\n\n  OPTIONS\n    [--pool] <string>  pool name or uuid\n\n\n"
+  "help": "  NAME\n    pool-refresh - refresh a pool\n\n  SYNOPSIS\n    pool-refresh <pool>\n\n  DESCRIPTION\n    Refresh a given pool.\n\n  OPTIONS\n    [--pool] <string>  pool name or uuid\n\n"
  },
  {
   "name": "pool-start",
@@ -1807,7 +1849,7 @@ export const COMMAND_DEFS: readonly CommandDef[] = [
     "positional": false
    }
   ],
-  "help": "  NAME\n    pool-start - start a (previously defined) inactive pool\n\n  SYNOPSIS\n    pool-start <pool> [--build] [--no-overwrite] [--overwrite]\n\n  DESCRIPTION\n    Start a pool.\n\n  OPTIONS\n    [--pool] <string>  pool name or uuid\n    --build          build the pool as normal\n    --no-overwrite   do not overwrite any existing data\n    --overwrite      overwrite any existing data\n\n\n"
+  "help": "  NAME\n    pool-start - start a (previously defined) inactive pool\n\n  SYNOPSIS\n    pool-start <pool> [--build] [--no-overwrite] [--overwrite]\n\n  DESCRIPTION\n    Start a pool.\n\n  OPTIONS\n    [--pool] <string>  pool name or uuid\n    --build          build the pool as normal\n    --no-overwrite   do not overwrite any existing data\n    --overwrite      overwrite any existing data\n\n"
  },
  {
   "name": "pool-undefine",
@@ -1821,7 +1863,7 @@ export const COMMAND_DEFS: readonly CommandDef[] = [
     "positional": true
    }
   ],
-  "help": "  NAME\n    pool-undefine - undefine an inactive pool\n\n  SYNOPSIS\n    pool-undefine <pool>\n\n  DESCRIPTION\n    Undefine the configuration for an inactive pool.\n\n  OPTIONS\n    [--pool] <string>  pool name or uuid\n\n\n"
+  "help": "  NAME\n    pool-undefine - undefine an inactive pool\n\n  SYNOPSIS\n    pool-undefine <pool>\n\n  DESCRIPTION\n    Undefine the configuration for an inactive pool.\n\n  OPTIONS\n    [--pool] <string>  pool name or uuid\n\n"
  },
  {
   "name": "vol-clone",
@@ -1865,7 +1907,7 @@ export const COMMAND_DEFS: readonly CommandDef[] = [
     "positional": false
    }
   ],
-  "help": "  NAME\n    vol-clone - clone a volume.\n\n  SYNOPSIS\n    vol-clone <vol> <newname> [--pool <string>] [--prealloc-metadata] [--reflink] [--print-xml]\n\n  DESCRIPTION\n    Clone an existing volume within the parent pool.\n\n  OPTIONS\n    [--vol] <string>  vol name, key or path\n    [--newname] <string>  clone name\n    --pool <string>  pool name or uuid\n    --prealloc-metadata  preallocate metadata (for qcow2 instead of full allocation)\n    --reflink        use btrfs COW lightweight copy\n    --print-xml      print XML document rather than clone the volume\n\n\n"
+  "help": "  NAME\n    vol-clone - clone a volume.\n\n  SYNOPSIS\n    vol-clone <vol> <newname> [--pool <string>] [--prealloc-metadata] [--reflink] [--print-xml]\n\n  DESCRIPTION\n    Clone an existing volume within the parent pool.\n\n  OPTIONS\n    [--vol] <string>  vol name, key or path\n    [--newname] <string>  clone name\n    --pool <string>  pool name or uuid\n    --prealloc-metadata  preallocate metadata (for qcow2 instead of full allocation)\n    --reflink        use btrfs COW lightweight copy\n    --print-xml      print XML document rather than clone the volume\n\n"
  },
  {
   "name": "vol-create-as",
@@ -1927,7 +1969,7 @@ export const COMMAND_DEFS: readonly CommandDef[] = [
     "positional": false
    }
   ],
-  "help": "  NAME\n    vol-create-as - create a volume from a set of args\n\n  SYNOPSIS\n    vol-create-as <pool> <name> <capacity> [--allocation <string>] [--format <string>] [--backing-vol <string>] [--backing-vol-format <string>] [--prealloc-metadata] [--print-xml]\n\n  DESCRIPTION\n    Create a vol.\n\n  OPTIONS\n    [--pool] <string>  pool name\n    [--name] <string>  name of the volume\n    [--capacity] <string>  size of the vol, as scaled integer (default bytes)\n    --allocation <string>  initial allocation size, as scaled integer (default bytes)\n    --format <string>  file format type raw,bochs,qcow,qcow2,qed,vmdk\n    --backing-vol <string>  the backing volume if taking a snapshot\n    --backing-vol-format <string>  format of backing volume if taking a snapshot\n    --prealloc-metadata  preallocate metadata (for qcow2 instead of full allocation)\n    --print-xml      print XML document, but don't define/create\n\n\n"
+  "help": "  NAME\n    vol-create-as - create a volume from a set of args\n\n  SYNOPSIS\n    vol-create-as <pool> <name> <capacity> [--allocation <string>] [--format <string>] [--backing-vol <string>] [--backing-vol-format <string>] [--prealloc-metadata] [--print-xml]\n\n  DESCRIPTION\n    Create a vol.\n\n  OPTIONS\n    [--pool] <string>  pool name\n    [--name] <string>  name of the volume\n    [--capacity] <string>  size of the vol, as scaled integer (default bytes)\n    --allocation <string>  initial allocation size, as scaled integer (default bytes)\n    --format <string>  file format type raw,bochs,qcow,qcow2,qed,vmdk\n    --backing-vol <string>  the backing volume if taking a snapshot\n    --backing-vol-format <string>  format of backing volume if taking a snapshot\n    --prealloc-metadata  preallocate metadata (for qcow2 instead of full allocation)\n    --print-xml      print XML document, but don't define/create\n\n"
  },
  {
   "name": "vol-create",
@@ -1959,7 +2001,7 @@ export const COMMAND_DEFS: readonly CommandDef[] = [
     "positional": false
    }
   ],
-  "help": "  NAME\n    vol-create - create a vol from an XML file\n\n  SYNOPSIS\n    vol-create <pool> <file> [--prealloc-metadata] [--validate]\n\n  DESCRIPTION\n    Create a vol.\n\n  OPTIONS\n    [--pool] <string>  pool name\n    [--file] <string>  file containing an XML vol description\n    --prealloc-metadata  preallocate metadata (for qcow2 instead of full allocation)\n    --validate       validate the XML against the schema\n\n\n"
+  "help": "  NAME\n    vol-create - create a vol from an XML file\n\n  SYNOPSIS\n    vol-create <pool> <file> [--prealloc-metadata] [--validate]\n\n  DESCRIPTION\n    Create a vol.\n\n  OPTIONS\n    [--pool] <string>  pool name\n    [--file] <string>  file containing an XML vol description\n    --prealloc-metadata  preallocate metadata (for qcow2 instead of full allocation)\n    --validate       validate the XML against the schema\n\n"
  },
  {
   "name": "vol-delete",
@@ -1985,7 +2027,7 @@ export const COMMAND_DEFS: readonly CommandDef[] = [
     "positional": false
    }
   ],
-  "help": "  NAME\n    vol-delete - delete a vol\n\n  SYNOPSIS\n    vol-delete <vol> [--pool <string>] [--delete-snapshots]\n\n  DESCRIPTION\n    Delete a given vol.\n\n  OPTIONS\n    [--vol] <string>  vol name, key or path\n    --pool <string>  pool name or uuid\n    --delete-snapshots  delete snapshots associated with volume (must be supported by storage driver)\n\n\n"
+  "help": "  NAME\n    vol-delete - delete a vol\n\n  SYNOPSIS\n    vol-delete <vol> [--pool <string>] [--delete-snapshots]\n\n  DESCRIPTION\n    Delete a given vol.\n\n  OPTIONS\n    [--vol] <string>  vol name, key or path\n    --pool <string>  pool name or uuid\n    --delete-snapshots  delete snapshots associated with volume (must be supported by storage driver)\n\n"
  },
  {
   "name": "vol-download",
@@ -2029,7 +2071,7 @@ export const COMMAND_DEFS: readonly CommandDef[] = [
     "positional": false
    }
   ],
-  "help": "  NAME\n    vol-download - download volume contents to a file\n\n  SYNOPSIS\n    vol-download <vol> <file> [--pool <string>] [--offset <number>] [--length <number>] [--sparse]\n\n  DESCRIPTION\n    Download volume contents to a file\n\n  OPTIONS\n    [--vol] <string>  vol name, key or path\n    [--file] <string>  file\n    --pool <string>  pool name or uuid\n    --offset <number>  volume offset to download from\n    --length <number>  amount of data to download\n    --sparse         preserve sparseness of volume\n\n\n"
+  "help": "  NAME\n    vol-download - download volume contents to a file\n\n  SYNOPSIS\n    vol-download <vol> <file> [--pool <string>] [--offset <number>] [--length <number>] [--sparse]\n\n  DESCRIPTION\n    Download volume contents to a file\n\n  OPTIONS\n    [--vol] <string>  vol name, key or path\n    [--file] <string>  file\n    --pool <string>  pool name or uuid\n    --offset <number>  volume offset to download from\n    --length <number>  amount of data to download\n    --sparse         preserve sparseness of volume\n\n"
  },
  {
   "name": "vol-dumpxml",
@@ -2061,7 +2103,7 @@ export const COMMAND_DEFS: readonly CommandDef[] = [
     "positional": false
    }
   ],
-  "help": "  NAME\n    vol-dumpxml - vol information in XML\n\n  SYNOPSIS\n    vol-dumpxml <vol> [--pool <string>] [--xpath <string>] [--wrap]\n\n  DESCRIPTION\n    Output the vol information as an XML dump to stdout.\n\n  OPTIONS\n    [--vol] <string>  vol name, key or path\n    --pool <string>  pool name or uuid\n    --xpath <string>  xpath expression to filter the XML document\n    --wrap           wrap xpath results in an common root element\n\n\n"
+  "help": "  NAME\n    vol-dumpxml - vol information in XML\n\n  SYNOPSIS\n    vol-dumpxml <vol> [--pool <string>] [--xpath <string>] [--wrap]\n\n  DESCRIPTION\n    Output the vol information as an XML dump to stdout.\n\n  OPTIONS\n    [--vol] <string>  vol name, key or path\n    --pool <string>  pool name or uuid\n    --xpath <string>  xpath expression to filter the XML document\n    --wrap           wrap xpath results in an common root element\n\n"
  },
  {
   "name": "vol-info",
@@ -2093,7 +2135,7 @@ export const COMMAND_DEFS: readonly CommandDef[] = [
     "positional": false
    }
   ],
-  "help": "  NAME\n    vol-info - storage vol information\n\n  SYNOPSIS\n    vol-info <vol> [--pool <string>] [--bytes] [--physical]\n\n  DESCRIPTION\n    Returns basic information about the storage vol.\n\n  OPTIONS\n    [--vol] <string>  vol name, key or path\n    --pool <string>  pool name or uuid\n    --bytes          sizes are represented in bytes rather than pretty units\n    --physical       return the physical size of the volume in allocation field\n\n\n"
+  "help": "  NAME\n    vol-info - storage vol information\n\n  SYNOPSIS\n    vol-info <vol> [--pool <string>] [--bytes] [--physical]\n\n  DESCRIPTION\n    Returns basic information about the storage vol.\n\n  OPTIONS\n    [--vol] <string>  vol name, key or path\n    --pool <string>  pool name or uuid\n    --bytes          sizes are represented in bytes rather than pretty units\n    --physical       return the physical size of the volume in allocation field\n\n"
  },
  {
   "name": "vol-key",
@@ -2113,7 +2155,7 @@ export const COMMAND_DEFS: readonly CommandDef[] = [
     "positional": true
    }
   ],
-  "help": "  NAME\n    vol-key - returns the volume key for a given volume name or path\n\n  SYNOPSIS\n    vol-key <vol> [--pool <string>]\n\n  OPTIONS\n    [--vol] <string>  volume name or path\n    --pool <string>  pool name or uuid\n\n\n"
+  "help": "  NAME\n    vol-key - returns the volume key for a given volume name or path\n\n  SYNOPSIS\n    vol-key <vol> [--pool <string>]\n\n  OPTIONS\n    [--vol] <string>  volume name or path\n    --pool <string>  pool name or uuid\n\n"
  },
  {
   "name": "vol-list",
@@ -2133,7 +2175,7 @@ export const COMMAND_DEFS: readonly CommandDef[] = [
     "positional": false
    }
   ],
-  "help": "  NAME\n    vol-list - list vols\n\n  SYNOPSIS\n    vol-list <pool> [--details]\n\n  DESCRIPTION\n    Returns list of vols by pool.\n\n  OPTIONS\n    [--pool] <string>  pool name or uuid\n    --details        display extended details for volumes\n\n\n"
+  "help": "  NAME\n    vol-list - list vols\n\n  SYNOPSIS\n    vol-list <pool> [--details]\n\n  DESCRIPTION\n    Returns list of vols by pool.\n\n  OPTIONS\n    [--pool] <string>  pool name or uuid\n    --details        display extended details for volumes\n\n"
  },
  {
   "name": "vol-name",
@@ -2147,7 +2189,7 @@ export const COMMAND_DEFS: readonly CommandDef[] = [
     "positional": true
    }
   ],
-  "help": "  NAME\n    vol-name - returns the volume name for a given volume key or path\n\n  SYNOPSIS\n    vol-name <vol>\n\n  OPTIONS\n    [--vol] <string>  volume key or path\n\n\n"
+  "help": "  NAME\n    vol-name - returns the volume name for a given volume key or path\n\n  SYNOPSIS\n    vol-name <vol>\n\n  OPTIONS\n    [--vol] <string>  volume key or path\n\n"
  },
  {
   "name": "vol-path",
@@ -2167,7 +2209,7 @@ export const COMMAND_DEFS: readonly CommandDef[] = [
     "positional": true
    }
   ],
-  "help": "  NAME\n    vol-path - returns the volume path for a given volume name or key\n\n  SYNOPSIS\n    vol-path <vol> [--pool <string>]\n\n  OPTIONS\n    [--vol] <string>  volume name or key\n    --pool <string>  pool name or uuid\n\n\n"
+  "help": "  NAME\n    vol-path - returns the volume path for a given volume name or key\n\n  SYNOPSIS\n    vol-path <vol> [--pool <string>]\n\n  OPTIONS\n    [--vol] <string>  volume name or key\n    --pool <string>  pool name or uuid\n\n"
  },
  {
   "name": "vol-resize",
@@ -2211,7 +2253,7 @@ export const COMMAND_DEFS: readonly CommandDef[] = [
     "positional": false
    }
   ],
-  "help": "  NAME\n    vol-resize - resize a vol\n\n  SYNOPSIS\n    vol-resize <vol> <capacity> [--pool <string>] [--allocate] [--delta] [--shrink]\n\n  DESCRIPTION\n    Resizes a storage volume. This is safe only for storage volumes not in use by an active guest.\nSee blockresize for live resizing.\n\n  OPTIONS\n    [--vol] <string>  vol name, key or path\n    [--capacity] <string>  new capacity for the vol, as scaled integer (default bytes)\n    --pool <string>  pool name or uuid\n    --allocate       allocate the new capacity, rather than leaving it sparse\n    --delta          use capacity as a delta to current size, rather than the new size\n    --shrink         allow the resize to shrink the volume\n\n\n"
+  "help": "  NAME\n    vol-resize - resize a vol\n\n  SYNOPSIS\n    vol-resize <vol> <capacity> [--pool <string>] [--allocate] [--delta] [--shrink]\n\n  DESCRIPTION\n    Resizes a storage volume. This is safe only for storage volumes not in use by an active guest.\nSee blockresize for live resizing.\n\n  OPTIONS\n    [--vol] <string>  vol name, key or path\n    [--capacity] <string>  new capacity for the vol, as scaled integer (default bytes)\n    --pool <string>  pool name or uuid\n    --allocate       allocate the new capacity, rather than leaving it sparse\n    --delta          use capacity as a delta to current size, rather than the new size\n    --shrink         allow the resize to shrink the volume\n\n"
  },
  {
   "name": "vol-upload",
@@ -2255,7 +2297,7 @@ export const COMMAND_DEFS: readonly CommandDef[] = [
     "positional": false
    }
   ],
-  "help": "  NAME\n    vol-upload - upload file contents to a volume\n\n  SYNOPSIS\n    vol-upload <vol> <file> [--pool <string>] [--offset <number>] [--length <number>] [--sparse]\n\n  DESCRIPTION\n    Upload file contents to a volume\n\n  OPTIONS\n    [--vol] <string>  vol name, key or path\n    [--file] <string>  file\n    --pool <string>  pool name or uuid\n    --offset <number>  volume offset to upload to\n    --length <number>  amount of data to upload\n    --sparse         preserve sparseness of volume\n\n\n"
+  "help": "  NAME\n    vol-upload - upload file contents to a volume\n\n  SYNOPSIS\n    vol-upload <vol> <file> [--pool <string>] [--offset <number>] [--length <number>] [--sparse]\n\n  DESCRIPTION\n    Upload file contents to a volume\n\n  OPTIONS\n    [--vol] <string>  vol name, key or path\n    [--file] <string>  file\n    --pool <string>  pool name or uuid\n    --offset <number>  volume offset to upload to\n    --length <number>  amount of data to upload\n    --sparse         preserve sparseness of volume\n\n"
  },
  {
   "name": "vol-wipe",
@@ -2281,7 +2323,7 @@ export const COMMAND_DEFS: readonly CommandDef[] = [
     "positional": true
    }
   ],
-  "help": "  NAME\n    vol-wipe - wipe a vol\n\n  SYNOPSIS\n    vol-wipe <vol> [--pool <string>] [--algorithm <string>]\n\n  DESCRIPTION\n    Ensure data previously on a volume is not accessible to future reads\n\n  OPTIONS\n    [--vol] <string>  vol name, key or path\n    --pool <string>  pool name or uuid\n    --algorithm <string>  perform selected wiping algorithm\n\n\n"
+  "help": "  NAME\n    vol-wipe - wipe a vol\n\n  SYNOPSIS\n    vol-wipe <vol> [--pool <string>] [--algorithm <string>]\n\n  DESCRIPTION\n    Ensure data previously on a volume is not accessible to future reads\n\n  OPTIONS\n    [--vol] <string>  vol name, key or path\n    --pool <string>  pool name or uuid\n    --algorithm <string>  perform selected wiping algorithm\n\n"
  },
  {
   "name": "snapshot-create-as",
@@ -2373,7 +2415,7 @@ export const COMMAND_DEFS: readonly CommandDef[] = [
     "positional": true
    }
   ],
-  "help": "  NAME\n    snapshot-create-as - Create a snapshot from a set of args\n\n  SYNOPSIS\n    snapshot-create-as <domain> [--name <string>] [--description <string>] [--print-xml] [--no-metadata] [--halt] [--disk-only] [--reuse-external] [--quiesce] [--atomic] [--live] [--validate] [--memspec <string>] [[--diskspec] <string>]...\n\n  DESCRIPTION\n    Create a snapshot (disk and RAM) from arguments\n\n  OPTIONS\n    [--domain] <string>  domain name, id or uuid\n    --name <string>  name of snapshot\n    --description <string>  description of snapshot\n    --print-xml      print XML document rather than create\n    --no-metadata    take snapshot but create no metadata\n    --halt           halt domain after snapshot is created\n    --disk-only      capture disk state but not vm state\n    --reuse-external  reuse any existing external files\n    --quiesce        quiesce guest's file systems\n    --atomic         require atomic operation\n    --live           take a live snapshot\n    --validate       validate the XML against the schema\n    --memspec <string>  memory attributes: [file=]name[,snapshot=type]\n    [--diskspec] <string>  disk attributes: disk[,snapshot=type][,driver=type][,stype=type][,file=name]\n\n\n"
+  "help": "  NAME\n    snapshot-create-as - Create a snapshot from a set of args\n\n  SYNOPSIS\n    snapshot-create-as <domain> [--name <string>] [--description <string>] [--print-xml] [--no-metadata] [--halt] [--disk-only] [--reuse-external] [--quiesce] [--atomic] [--live] [--validate] [--memspec <string>] [[--diskspec] <string>]...\n\n  DESCRIPTION\n    Create a snapshot (disk and RAM) from arguments\n\n  OPTIONS\n    [--domain] <string>  domain name, id or uuid\n    --name <string>  name of snapshot\n    --description <string>  description of snapshot\n    --print-xml      print XML document rather than create\n    --no-metadata    take snapshot but create no metadata\n    --halt           halt domain after snapshot is created\n    --disk-only      capture disk state but not vm state\n    --reuse-external  reuse any existing external files\n    --quiesce        quiesce guest's file systems\n    --atomic         require atomic operation\n    --live           take a live snapshot\n    --validate       validate the XML against the schema\n    --memspec <string>  memory attributes: [file=]name[,snapshot=type]\n    [--diskspec] <string>  disk attributes: disk[,snapshot=type][,driver=type][,stype=type][,file=name]\n\n"
  },
  {
   "name": "snapshot-current",
@@ -2405,7 +2447,7 @@ export const COMMAND_DEFS: readonly CommandDef[] = [
     "positional": true
    }
   ],
-  "help": "  NAME\n    snapshot-current - Get or set the current snapshot\n\n  SYNOPSIS\n    snapshot-current <domain> [--name] [--security-info] [--snapshotname <string>]\n\n  DESCRIPTION\n    Get or set the current snapshot\n\n  OPTIONS\n    [--domain] <string>  domain name, id or uuid\n    --name           list the name, rather than the full xml\n    --security-info  include security sensitive information in XML dump\n    --snapshotname <string>  name of existing snapshot to make current\n\n\n"
+  "help": "  NAME\n    snapshot-current - Get or set the current snapshot\n\n  SYNOPSIS\n    snapshot-current <domain> [--name] [--security-info] [--snapshotname <string>]\n\n  DESCRIPTION\n    Get or set the current snapshot\n\n  OPTIONS\n    [--domain] <string>  domain name, id or uuid\n    --name           list the name, rather than the full xml\n    --security-info  include security sensitive information in XML dump\n    --snapshotname <string>  name of existing snapshot to make current\n\n"
  },
  {
   "name": "snapshot-delete",
@@ -2449,7 +2491,7 @@ export const COMMAND_DEFS: readonly CommandDef[] = [
     "positional": false
    }
   ],
-  "help": "  NAME\n    snapshot-delete - Delete a domain snapshot\n\n  SYNOPSIS\n    snapshot-delete <domain> [--snapshotname <string>] [--current] [--children] [--children-only] [--metadata]\n\n  DESCRIPTION\n    Snapshot Delete\n\n  OPTIONS\n    [--domain] <string>  domain name, id or uuid\n    --snapshotname <string>  snapshot name\n    --current        delete current snapshot\n    --children       delete snapshot and all children\n    --children-only  delete children but not snapshot\n    --metadata       delete only libvirt metadata, leaving snapshot contents behind\n\n\n"
+  "help": "  NAME\n    snapshot-delete - Delete a domain snapshot\n\n  SYNOPSIS\n    snapshot-delete <domain> [--snapshotname <string>] [--current] [--children] [--children-only] [--metadata]\n\n  DESCRIPTION\n    Snapshot Delete\n\n  OPTIONS\n    [--domain] <string>  domain name, id or uuid\n    --snapshotname <string>  snapshot name\n    --current        delete current snapshot\n    --children       delete snapshot and all children\n    --children-only  delete children but not snapshot\n    --metadata       delete only libvirt metadata, leaving snapshot contents behind\n\n"
  },
  {
   "name": "snapshot-dumpxml",
@@ -2487,7 +2529,7 @@ export const COMMAND_DEFS: readonly CommandDef[] = [
     "positional": false
    }
   ],
-  "help": "  NAME\n    snapshot-dumpxml - Dump XML for a domain snapshot\n\n  SYNOPSIS\n    snapshot-dumpxml <domain> <snapshotname> [--security-info] [--xpath <string>] [--wrap]\n\n  DESCRIPTION\n    Snapshot Dump XML\n\n  OPTIONS\n    [--domain] <string>  domain name, id or uuid\n    [--snapshotname] <string>  snapshot name\n    --security-info  include security sensitive information in XML dump\n    --xpath <string>  xpath expression to filter the XML document\n    --wrap           wrap xpath results in an common root element\n\n\n"
+  "help": "  NAME\n    snapshot-dumpxml - Dump XML for a domain snapshot\n\n  SYNOPSIS\n    snapshot-dumpxml <domain> <snapshotname> [--security-info] [--xpath <string>] [--wrap]\n\n  DESCRIPTION\n    Snapshot Dump XML\n\n  OPTIONS\n    [--domain] <string>  domain name, id or uuid\n    [--snapshotname] <string>  snapshot name\n    --security-info  include security sensitive information in XML dump\n    --xpath <string>  xpath expression to filter the XML document\n    --wrap           wrap xpath results in an common root element\n\n"
  },
  {
   "name": "snapshot-list",
@@ -2603,7 +2645,7 @@ export const COMMAND_DEFS: readonly CommandDef[] = [
     "positional": false
    }
   ],
-  "help": "  NAME\n    snapshot-list - List snapshots for a domain\n\n  SYNOPSIS\n    snapshot-list <domain> [--parent] [--roots] [--leaves] [--no-leaves] [--metadata] [--no-metadata] [--inactive] [--active] [--disk-only] [--internal] [--external] [--tree] [--from <string>] [--current] [--descendants] [--name] [--topological]\n\n  DESCRIPTION\n    Snapshot List\n\n  OPTIONS\n    [--domain] <string>  domain name, id or uuid\n    --parent         add a column showing parent snapshot\n    --roots          list only snapshots without parents\n    --leaves         list only snapshots without children\n    --no-leaves      list only snapshots that are not leaves (with children)\n    --metadata       list only snapshots that have metadata that would prevent undefine\n    --no-metadata    list only snapshots that have no metadata managed by libvirt\n    --inactive       filter by snapshots taken while inactive\n    --active         filter by snapshots taken while active (full system snapshots)\n    --disk-only      filter by disk-only snapshots\n    --internal       filter by internal snapshots\n    --external       filter by external snapshots\n    --tree           list snapshots in a tree\n    --from <string>  limit list to children of given snapshot\n    --current        limit list to children of current snapshot\n    --descendants    with --from, list all descendants\n    --name           list snapshot names only\n    --topological    sort list topologically rather than by name\n\n\n"
+  "help": "  NAME\n    snapshot-list - List snapshots for a domain\n\n  SYNOPSIS\n    snapshot-list <domain> [--parent] [--roots] [--leaves] [--no-leaves] [--metadata] [--no-metadata] [--inactive] [--active] [--disk-only] [--internal] [--external] [--tree] [--from <string>] [--current] [--descendants] [--name] [--topological]\n\n  DESCRIPTION\n    Snapshot List\n\n  OPTIONS\n    [--domain] <string>  domain name, id or uuid\n    --parent         add a column showing parent snapshot\n    --roots          list only snapshots without parents\n    --leaves         list only snapshots without children\n    --no-leaves      list only snapshots that are not leaves (with children)\n    --metadata       list only snapshots that have metadata that would prevent undefine\n    --no-metadata    list only snapshots that have no metadata managed by libvirt\n    --inactive       filter by snapshots taken while inactive\n    --active         filter by snapshots taken while active (full system snapshots)\n    --disk-only      filter by disk-only snapshots\n    --internal       filter by internal snapshots\n    --external       filter by external snapshots\n    --tree           list snapshots in a tree\n    --from <string>  limit list to children of given snapshot\n    --current        limit list to children of current snapshot\n    --descendants    with --from, list all descendants\n    --name           list snapshot names only\n    --topological    sort list topologically rather than by name\n\n"
  },
  {
   "name": "snapshot-revert",
@@ -2653,7 +2695,7 @@ export const COMMAND_DEFS: readonly CommandDef[] = [
     "positional": false
    }
   ],
-  "help": "  NAME\n    snapshot-revert - Revert a domain to a snapshot\n\n  SYNOPSIS\n    snapshot-revert <domain> [--snapshotname <string>] [--current] [--running] [--paused] [--force] [--reset-nvram]\n\n  DESCRIPTION\n    Revert domain to snapshot\n\n  OPTIONS\n    [--domain] <string>  domain name, id or uuid\n    --snapshotname <string>  snapshot name\n    --current        revert to current snapshot\n    --running        after reverting, change state to running\n    --paused         after reverting, change state to paused\n    --force          try harder on risky reverts\n    --reset-nvram    re-initialize NVRAM from its pristine template\n\n\n"
+  "help": "  NAME\n    snapshot-revert - Revert a domain to a snapshot\n\n  SYNOPSIS\n    snapshot-revert <domain> [--snapshotname <string>] [--current] [--running] [--paused] [--force] [--reset-nvram]\n\n  DESCRIPTION\n    Revert domain to snapshot\n\n  OPTIONS\n    [--domain] <string>  domain name, id or uuid\n    --snapshotname <string>  snapshot name\n    --current        revert to current snapshot\n    --running        after reverting, change state to running\n    --paused         after reverting, change state to paused\n    --force          try harder on risky reverts\n    --reset-nvram    re-initialize NVRAM from its pristine template\n\n"
  },
  {
   "name": "connect",
@@ -2673,7 +2715,7 @@ export const COMMAND_DEFS: readonly CommandDef[] = [
     "positional": false
    }
   ],
-  "help": "  NAME\n    connect - (re)connect to hypervisor\n\n  SYNOPSIS\n    connect [--name <string>] [--readonly]\n\n  DESCRIPTION\n    Connect to local hypervisor. This is built-in command after shell start up.\n\n  OPTIONS\n    --name <string>  hypervisor connection URI\n    --readonly       read-only connection\n\n\n"
+  "help": "  NAME\n    connect - (re)connect to hypervisor\n\n  SYNOPSIS\n    connect [--name <string>] [--readonly]\n\n  DESCRIPTION\n    Connect to local hypervisor. This is built-in command after shell start up.\n\n  OPTIONS\n    --name <string>  hypervisor connection URI\n    --readonly       read-only connection\n\n"
  },
  {
   "name": "help",
@@ -2687,20 +2729,20 @@ export const COMMAND_DEFS: readonly CommandDef[] = [
     "positional": true
    }
   ],
-  "help": "  NAME\n    help - print help\n\n  SYNOPSIS\n    help [--command <string>]\n\n  DESCRIPTION\n    Prints global help, command specific help, or help for a\n    group of related commands\n\n  OPTIONS\n    --command <string>  Prints global help, command specific help, or help for a group of related commands\n\n\n"
+  "help": "  NAME\n    help - print help\n\n  SYNOPSIS\n    help [--command <string>]\n\n  DESCRIPTION\n    Prints global help, command specific help, or help for a\n    group of related commands\n\n  OPTIONS\n    --command <string>  Prints global help, command specific help, or help for a group of related commands\n\n"
  },
  {
   "name": "quit",
   "group": "virsh",
   "summary": "quit this interactive terminal",
   "opts": [],
-  "help": "  NAME\n    quit - quit this interactive terminal\n\n  SYNOPSIS\n    quit\n\n\n"
+  "help": "  NAME\n    quit - quit this interactive terminal\n\n  SYNOPSIS\n    quit\n\n"
  },
  {
   "name": "exit",
   "group": "virsh",
   "summary": "quit this interactive terminal",
   "opts": [],
-  "help": "  NAME\n    exit - quit this interactive terminal\n\n  SYNOPSIS\n    exit\n\n\n"
+  "help": "  NAME\n    exit - quit this interactive terminal\n\n  SYNOPSIS\n    exit\n\n"
  }
 ];

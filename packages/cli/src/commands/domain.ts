@@ -24,13 +24,6 @@ function affectFlags(cmd: Cmd): number {
   return flags;
 }
 
-/** Calls an optional API method by name, so a missing one fails like NO_SUPPORT would. */
-function call<T>(obj: object, method: string, ...args: unknown[]): Promise<T> {
-  const fn = (obj as Record<string, unknown>)[method];
-  if (typeof fn !== 'function') return Promise.reject(new CmdError(`this function is not supported: ${method}`));
-  return (fn as (...a: unknown[]) => Promise<T>).apply(obj, args);
-}
-
 async function define(ctl: Ctl, cmd: Cmd): Promise<void> {
   const file = cmd.req('file');
   const xml = await readInput(ctl, file);
@@ -140,7 +133,10 @@ async function save(ctl: Ctl, cmd: Cmd): Promise<void> {
   if (cmd.bool('paused')) flags |= 4;
   const progress = progressFor(ctl, 'Save', cmd.bool('verbose'));
   try {
-    await attempt(`Failed to save domain '${name}' to ${file}`, () => dom.save(file, { dxml, flags, onProgress: progress?.update }));
+    await attempt(`Failed to save domain '${name}' to ${file}`, () =>
+      // plain virDomainSave unless flags or XML ask for virDomainSaveFlags, as virsh
+      dom.save(file, dxml === undefined && flags === 0 ? { onProgress: progress?.update } : { dxml, flags, onProgress: progress?.update }),
+    );
   } finally {
     progress?.done();
   }
@@ -159,8 +155,8 @@ async function restore(ctl: Ctl, cmd: Cmd): Promise<void> {
   if (cmd.bool('paused')) flags |= 4;
   if (cmd.bool('reset-nvram')) flags |= 8;
   const progress = progressFor(ctl, 'Restore', false);
-  const opts: JobOpts & { dxml?: string; flags?: number } = { flags, onProgress: progress?.update };
-  if (dxml !== undefined) opts.dxml = dxml;
+  const opts: JobOpts & { dxml?: string; flags?: number } = { onProgress: progress?.update };
+  if (dxml !== undefined || flags !== 0) Object.assign(opts, { dxml, flags });
   try {
     await attempt(`Failed to restore domain from ${file}`, () => ctl.conn.restoreDomain(file, opts));
   } finally {
@@ -198,7 +194,7 @@ async function setmem(ctl: Ctl, cmd: Cmd): Promise<void> {
   const bytes = cmd.scaled('size', 1024)!;
   const kib = Math.ceil(bytes / 1024);
   try {
-    if (flags === 0 && !cmd.bool('current')) await call(dom, 'setMemory', kib);
+    if (flags === 0 && !cmd.bool('current')) await dom.setMemory(kib);
     else await dom.setMemoryFlags(kib, flags);
   } catch (e) {
     throw failure(e);
@@ -211,7 +207,7 @@ async function setmaxmem(ctl: Ctl, cmd: Cmd): Promise<void> {
   const bytes = cmd.scaled('size', 1024)!;
   const kib = Math.ceil(bytes / 1024);
   await attempt('Unable to change MaxMemorySize', async () => {
-    if (flags === 0 && !cmd.bool('current')) await call(dom, 'setMaxMemory', kib);
+    if (flags === 0 && !cmd.bool('current')) await dom.setMaxMemory(kib);
     else await dom.setMemoryFlags(kib, flags | 4);
   });
 }
@@ -224,7 +220,7 @@ async function setvcpus(ctl: Ctl, cmd: Cmd): Promise<void> {
   if (cmd.bool('guest')) flags |= 8;
   if (cmd.bool('hotpluggable')) flags |= 16;
   try {
-    if (flags === 0 && !cmd.bool('current')) await call(dom, 'setVcpus', count);
+    if (flags === 0 && !cmd.bool('current')) await dom.setVcpus(count);
     else await dom.setVcpusFlags(count, flags);
   } catch (e) {
     throw failure(e);
@@ -255,7 +251,7 @@ function deviceCommand(attach: boolean): CommandImpl {
       const xml = await readInput(ctl, file);
       const what = attach ? 'attach' : 'detach';
       await attempt(`Failed to ${what} device from ${file}`, async () => {
-        if (flags === 0 && !cmd.bool('current')) await call(dom, attach ? 'attachDevice' : 'detachDevice', xml);
+        if (flags === 0 && !cmd.bool('current')) await (attach ? dom.attachDevice(xml) : dom.detachDevice(xml));
         else if (attach) await dom.attachDeviceFlags(xml, flags);
         else await dom.detachDeviceFlags(xml, flags);
       });

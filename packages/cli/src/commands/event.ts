@@ -2,7 +2,8 @@
  * The `event` command: waits for domain events and prints them as virsh-domain-event.c does
  * (`event 'lifecycle' for domain 'x': Started Booted`), or as one JSON object per line.
  */
-import type { Connection, Domain } from '../api.js';
+import type { ConnectionEventType } from '@virtkit/core';
+import type { Domain } from '../api.js';
 import { type Cmd, CmdError, type Ctl } from '../context.js';
 import { lookupDomain } from '../lookup.js';
 import type { CommandImpl } from './types.js';
@@ -46,9 +47,6 @@ type EventRecord =
   | { type: 'domain-balloon-change'; domain: Domain; actual: number }
   | { type: 'domain-device-removed'; domain: Domain; devAlias: string };
 
-interface EventSource {
-  events(opts: { signal?: AbortSignal; types?: readonly string[] }): AsyncIterable<EventRecord>;
-}
 
 /** virsh event name -> core's event type. */
 const CORE_TYPES: Record<string, EventRecord['type']> = {
@@ -85,8 +83,10 @@ async function event(ctl: Ctl, cmd: Cmd): Promise<void> {
   process.once('SIGINT', onSigint);
   let count = 0;
   try {
-    const source = ctl.conn as Connection & EventSource;
-    for await (const ev of source.events({ signal: ac.signal, types })) {
+    const source = ctl.conn.events({ signal: ac.signal, types: types as ConnectionEventType[] });
+    for await (const raw of source) {
+      if (!('domain' in raw)) continue;
+      const ev = raw as EventRecord;
       if (dom && ev.domain.getUUIDString() !== dom.getUUIDString()) continue;
       count++;
       const when = new Date();

@@ -72,7 +72,12 @@ async function capabilities(ctl: Ctl): Promise<void> {
 
 async function domcapabilities(ctl: Ctl, cmd: Cmd): Promise<void> {
   const caps = await attempt('failed to get emulator capabilities', () =>
-    ctl.conn.getDomainCapabilities(cmd.str('emulatorbin'), cmd.str('arch'), cmd.str('machine'), cmd.str('virttype'), 0),
+    ctl.conn.getDomainCapabilities({
+      emulatorbin: cmd.str('emulatorbin'),
+      arch: cmd.str('arch'),
+      machine: cmd.str('machine'),
+      virttype: cmd.str('virttype'),
+    }),
   );
   ctl.print(withNewline(caps));
 }
