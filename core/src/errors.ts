@@ -12,8 +12,21 @@ export const VIR_ERR_NONE = 0;
 export const VIR_ERR_WARNING = 1;
 export const VIR_ERR_ERROR = 2;
 
+/**
+ * Marks VirtError instances across copies of this module. Test runners (tsx under mocha) and
+ * nested installs can load core twice (CJS and ESM); a registered symbol makes `instanceof
+ * VirtError` hold for errors raised by either copy.
+ */
+const BRAND: unique symbol = Symbol.for('virtkit.VirtError') as never;
+
 /** A libvirt error: `code` is virErrorNumber, `domain` virErrorDomain, `level` virErrorLevel. */
 export class VirtError extends Error {
+  /** True for VirtErrors from any copy of @virtkit/core (see BRAND); subclasses check normally. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (this !== VirtError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+  }
+
   /** virErrorNumber (VIR_ERR_*). */
   readonly code: number;
   /** virErrorDomain (VIR_FROM_*): which part of the system raised it. */
@@ -30,6 +43,7 @@ export class VirtError extends Error {
     this.domain = options.domain ?? 0;
     this.level = options.level ?? VIR_ERR_ERROR;
     this.detail = options.detail;
+    Object.defineProperty(this, BRAND, { value: true });
   }
 }
 

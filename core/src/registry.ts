@@ -18,11 +18,27 @@ export const BUILTIN_DRIVERS: Readonly<Record<string, string>> = Object.freeze({
 /** Built-in packages also tried as secondary drivers (their `accepts()` decides). */
 export const BUILTIN_SECONDARY_DRIVERS: readonly string[] = Object.freeze(['@virtkit/driver-storage']);
 
-const primaries = new Map<string, VirtDriver>();
-const secondaries: VirtDriver[] = [];
-/** Import outcome per built-in package: the driver, or why it is unavailable. */
-const builtinCache = new Map<string, Promise<VirtDriver | Error>>();
-const warnedBroken = new Set<string>();
+interface RegistryState {
+  primaries: Map<string, VirtDriver>;
+  secondaries: VirtDriver[];
+  /** Import outcome per built-in package: the driver, or why it is unavailable. */
+  builtinCache: Map<string, Promise<VirtDriver | Error>>;
+  warnedBroken: Set<string>;
+}
+
+/**
+ * One registry per process, even when core is loaded twice (CJS and ESM copies under test
+ * runners): a driver registered through one copy must be found by connect() of the other.
+ */
+const STATE_KEY = Symbol.for('virtkit.registry');
+const state: RegistryState = ((globalThis as Record<symbol, unknown>)[STATE_KEY] as RegistryState | undefined) ??
+  ((globalThis as Record<symbol, unknown>)[STATE_KEY] = {
+    primaries: new Map(),
+    secondaries: [],
+    builtinCache: new Map(),
+    warnedBroken: new Set(),
+  } satisfies RegistryState) as RegistryState;
+const { primaries, secondaries, builtinCache, warnedBroken } = state;
 
 function validate(driver: VirtDriver): void {
   const ok =

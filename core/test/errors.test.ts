@@ -30,6 +30,16 @@ describe('VirtError and the libvirt message table', () => {
     assert.equal(virtError(42).message, 'Domain not found');
   });
 
+  it('instanceof VirtError holds for errors from another copy of core (dual CJS/ESM loading)', () => {
+    const foreign = Object.assign(new Error('Domain not found'), { code: 42, domain: 0, level: 2 });
+    assert.ok(!(foreign instanceof VirtError));
+    Object.defineProperty(foreign, Symbol.for('virtkit.VirtError'), { value: true });
+    assert.ok(foreign instanceof VirtError);
+    class SubError extends VirtError {}
+    assert.ok(new SubError(1, 'x') instanceof SubError);
+    assert.ok(!(virtError(1) instanceof SubError), 'subclasses keep the normal check');
+  });
+
   it('knows every virErrorNumber of libvirt 9.0 in both forms', () => {
     for (let code = 1; code <= VIR_ERR_MULTIPLE_DOMAINS; code++) {
       assert.ok(isKnownErrorCode(code), `code ${code}`);
