@@ -26,3 +26,4 @@ export * from './caps/domain-capabilities.js';
 export type { ByteSize } from './model/common-fields.js';
 export * from './domain/domain-device.js';
 export * from './domain/domain-edit.js';
+export * from './kinds.js';

@@ -5,7 +5,7 @@ import { ElementReader } from '../model/element-reader.js';
 import { buildElement, type HasExtra } from '../model/extra.js';
 import { textElement } from '../model/common-fields.js';
 import type { XmlElement } from '../tree/xml-node.js';
-import { formatXmlElement } from '../tree/xml-format.js';
+import { formatXmlElement, markSpaced } from '../tree/xml-format.js';
 import { parseXmlDocument } from '../tree/xml-parse.js';
 import { VIR_FROM_CAPABILITIES } from '../util/codes.js';
 import { keepExtra } from '../domain/device-common.js';
@@ -74,7 +74,7 @@ export function parseCapabilitiesXML(xml: string): CapabilitiesDef {
 export function formatCapabilitiesXML(def: CapabilitiesDef): string {
   const h = def.host;
   return formatXmlElement(
-    buildElement(
+    markSpaced(buildElement(
       'capabilities',
       [],
       [
@@ -102,6 +102,6 @@ export function formatCapabilitiesXML(def: CapabilitiesDef): string {
         ),
       ],
       def.extra,
-    ),
+    )),
   );
 }

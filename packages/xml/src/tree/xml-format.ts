@@ -31,6 +31,14 @@ export function markExpanded(el: XmlElement): XmlElement {
   return el;
 }
 
+const SPACED = new WeakSet<XmlElement>();
+
+/** Marks `el` to have a blank line after its start tag and after each child (libvirt's capabilities). */
+export function markSpaced(el: XmlElement): XmlElement {
+  SPACED.add(el);
+  return el;
+}
+
 const DQ_RE = /[<>&"\n\r\t]/g;
 const DQ: Record<string, string> = { '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', '\n': '&#10;', '\r': '&#13;', '\t': '&#9;' };
 
@@ -84,11 +92,12 @@ function formatInto(el: XmlElement, indent: string, dq: boolean): string {
     for (let i = 0; i < kids.length; i++) t += inline(kids[i]!, dq);
     return indent + openTag(el, dq) + '>' + t + '</' + el.name + '>\n';
   }
-  let s = indent + openTag(el, dq) + '>\n';
+  const spaced = SPACED.has(el) ? '\n' : '';
+  let s = indent + openTag(el, dq) + '>\n' + spaced;
   const inner = indent + '  ';
   for (let i = 0; i < kids.length; i++) {
     const k = kids[i]!;
-    if (k.type === 'element') s += formatInto(k, inner, dq);
+    if (k.type === 'element') s += formatInto(k, inner, dq) + spaced;
     else if (k.type === 'comment') s += inner + '<!--' + k.text + '-->\n';
     else if (k.type === 'pi') s += inner + '<?' + k.target + (k.text ? ' ' + k.text : '') + '?>\n';
   }

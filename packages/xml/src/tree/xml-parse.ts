@@ -366,6 +366,8 @@ class Parser {
           this.#skipSpace();
           if (s.charCodeAt(this.#i) !== 62) this.#fail("expected '>'");
           this.#i++;
+          // keep `<a></a>` distinct from `<a/>` (libvirt writes both forms)
+          if (cur.children.length === 0) cur.children.push({ type: 'text', text: '' });
           stack.pop();
           lines.pop();
         } else if (n === 33) {
