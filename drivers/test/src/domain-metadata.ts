@@ -43,8 +43,11 @@ function findElement(def: DomainDef, uri: string): { el: XmlElement; prefix: str
   return undefined;
 }
 
-/** libxml2-style serialisation (double quotes), as virDomainGetMetadata returns elements. */
-function dump(node: XmlNode, strip?: { prefix: string }): string {
+/**
+ * libxml2's xmlNodeDump with formatting, as virDomainGetMetadata returns elements: double
+ * quotes, and elements holding only elements are indented by two spaces per level.
+ */
+function dump(node: XmlNode, strip: { prefix: string } | undefined, indent = ''): string {
   switch (node.type) {
     case 'text':
       return esc(node.text);
@@ -62,8 +65,13 @@ function dump(node: XmlNode, strip?: { prefix: string }): string {
         if (strip && a.name === 'xmlns:' + strip.prefix) continue;
         s += ` ${a.name}="${esc(a.value).replace(/"/g, '&quot;')}"`;
       }
-      if (node.children.length === 0) return s + '/>';
-      return s + '>' + node.children.map((c) => dump(c, strip)).join('') + `</${name}>`;
+      const kids = node.children;
+      if (kids.length === 0) return s + '/>';
+      const onlyElements = kids.every((c) => c.type === 'element' || (c.type === 'text' && c.text.trim() === ''));
+      if (!onlyElements) return s + '>' + kids.map((c) => dump(c, strip, indent)).join('') + `</${name}>`;
+      const inner = indent + '  ';
+      const body = kids.filter((c) => c.type === 'element').map((c) => '\n' + inner + dump(c, strip, inner)).join('');
+      return s + '>' + body + '\n' + indent + `</${name}>`;
     }
   }
 }

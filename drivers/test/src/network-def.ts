@@ -19,7 +19,9 @@ export function parseNetworkDef(src: string | XmlElement): NetworkDef & { uuid: 
   }
   def.uuid ??= generateUUID();
   if (def.forward) def.forward.mode ??= 'nat';
-  if (def.bridge) {
+  // stp/delay belong to bridges libvirt manages itself (no forward, nat, route, open)
+  const mode = def.forward?.mode;
+  if (def.bridge && (mode === undefined || mode === 'nat' || mode === 'route' || mode === 'open')) {
     def.bridge.stp ??= 'on';
     def.bridge.delay ??= '0';
   }

@@ -56,9 +56,22 @@ export function formatPoolDef(def: StoragePoolDef, obj: PoolObj): string {
     capacity: { bytes: obj.capacity },
     allocation: { bytes: obj.allocation },
     available: { bytes: obj.available },
-    source: def.source ?? { hosts: [], devices: [] },
+    source: withSource(def.source),
   };
   return formatStoragePoolXML(view);
+}
+
+/**
+ * libvirt always writes a pool's `<source>`, empty as an open/close pair on two lines; a
+ * white-space text child makes the formatter write exactly that.
+ */
+function withSource(src: StoragePoolDef['source']): NonNullable<StoragePoolDef['source']> {
+  const s = src ?? { hosts: [], devices: [] };
+  const empty =
+    s.hosts.length === 0 && s.devices.length === 0 && s.dir === undefined && s.name === undefined &&
+    s.format === undefined && !s.extra?.children.length && !s.extra?.attributes.length;
+  if (!empty) return s;
+  return { ...s, extra: { attributes: [], children: [], text: '\n  ' } };
 }
 
 /** Parses `<volume>` XML for a pool (string or node-file element). */
