@@ -225,8 +225,10 @@ export function loadSnapshots(obj: DomainObj, elements: XmlElement[]): void {
   if (elements.length === 0) return;
   const tree = (obj.snapshots ??= new SnapshotTree());
   const pending: { node: SnapshotNode; parent: string | undefined }[] = [];
-  for (const el of elements) {
-    const parsed = parseSnapshotXML(el);
+  for (const wrapper of elements) {
+    // <test:domainsnapshot> may hold the <domainsnapshot> document or be it
+    const inner = wrapper.children.find((c): c is XmlElement => c.type === 'element' && c.name === 'domainsnapshot');
+    const parsed = parseSnapshotXML(inner ?? wrapper);
     const name = parsed.name ?? String(parsed.creationTime ?? 0);
     if (tree.get(name)) throw testError(Err.OPERATION_FAILED, `domain moment ${name} already exists`, 20);
     const dom = parsed.dom;
