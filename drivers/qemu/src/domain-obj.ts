@@ -8,7 +8,8 @@ import type { ChildProcess } from 'node:child_process';
 import { JobLock } from './job-lock.js';
 import type { Monitor } from './monitor.js';
 import type { TapPlan } from './command-line/build.js';
-import { VIR_DOMAIN_SHUTOFF, VIR_DOMAIN_SHUTOFF_UNKNOWN } from './constants.js';
+import { virtError } from '@virtkit/core';
+import { VIR_DOMAIN_SHUTOFF, VIR_DOMAIN_SHUTOFF_UNKNOWN, VIR_ERR_OPERATION_INVALID } from './constants.js';
 
 /** One domain. */
 export class QemuDomainObj {
@@ -62,6 +63,14 @@ export class QemuDomainObj {
   /** Whether the domain has a persistent definition. */
   get persistent(): boolean {
     return this.persistentDef !== undefined;
+  }
+
+  /** The monitor of a running domain, or libvirt's "domain is not running". */
+  mon(): Monitor {
+    if (!this.monitor || this.beingDestroyed || !this.active) {
+      throw virtError(VIR_ERR_OPERATION_INVALID, 'domain is not running');
+    }
+    return this.monitor;
   }
 
   /** The SPI ref. */

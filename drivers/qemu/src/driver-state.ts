@@ -65,6 +65,12 @@ export class QemuDriverState {
     if (this.#byUuid.get(obj.uuid) === obj) this.#byUuid.delete(obj.uuid);
   }
 
+  /** Forgets every domain (read-only views rebuild from disk). */
+  clear(): void {
+    this.#byName.clear();
+    this.#byUuid.clear();
+  }
+
   /** Re-keys after a rename. */
   rename(obj: QemuDomainObj, newName: string): void {
     this.#byName.delete(obj.name);

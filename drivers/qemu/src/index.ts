@@ -8,7 +8,7 @@ import type { DriverConnection, DriverOpenContext, HypervisorDriver, VirtDriver 
 import { resolvePaths } from './paths.js';
 import { RootLock } from './root-lock.js';
 import { QemuDriverState } from './driver-state.js';
-import { loadAndReconnect } from './reconnect.js';
+import { loadAndReconnect, loadReadOnly } from './reconnect.js';
 import { defineMethods } from './methods-define.js';
 import { lifecycleMethods } from './methods-lifecycle.js';
 import { queryMethods } from './methods-query.js';
@@ -19,6 +19,41 @@ import { canonicalMachine, formatCapabilities, formatDomainCapabilities } from '
 import { hostUuid } from './host-info.js';
 import { virtError } from '@virtkit/core';
 import * as C from './constants.js';
+
+function allMethods(st: QemuDriverState): HypervisorDriver {
+  return {
+    ...connectMethods(st),
+    ...defineMethods(st),
+    ...lifecycleMethods(st),
+    ...queryMethods(st),
+    ...saveMethods(st),
+    ...deviceMethods(st),
+    ...snapshotMethods(st),
+  };
+}
+
+/**
+ * A read-only connection: no root lock, no monitors; every call first re-reads definitions and
+ * status files, so it sees what the read-write owner (another process, or this one) did.
+ * Core refuses mutating calls on read-only connections before they get here.
+ */
+function openReadOnly(st: QemuDriverState): DriverConnection {
+  const inner = allMethods(st) as Record<string, unknown>;
+  const hypervisor: Record<string, unknown> = {};
+  for (const [name, fn] of Object.entries(inner)) {
+    if (typeof fn !== 'function') continue;
+    hypervisor[name] = async (...args: unknown[]) => {
+      loadReadOnly(st);
+      return (fn as (...a: unknown[]) => unknown)(...args);
+    };
+  }
+  return {
+    hypervisor: hypervisor as HypervisorDriver,
+    async close() {
+      st.closed = true;
+    },
+  };
+}
 
 function connectMethods(st: QemuDriverState): Partial<HypervisorDriver> {
   return {
@@ -73,6 +108,7 @@ export const driver: VirtDriver = {
   async open(ctx: DriverOpenContext): Promise<DriverConnection> {
     const paths = resolvePaths(ctx.uri);
     const st = new QemuDriverState(paths, ctx.events, ctx.readOnly);
+    if (ctx.readOnly) return openReadOnly(st);
     const lock = RootLock.acquire(paths.stateDir);
     try {
       await loadAndReconnect(st);
@@ -80,15 +116,7 @@ export const driver: VirtDriver = {
       lock.release();
       throw e;
     }
-    const hypervisor: HypervisorDriver = {
-      ...connectMethods(st),
-      ...defineMethods(st),
-      ...lifecycleMethods(st),
-      ...queryMethods(st),
-      ...saveMethods(st),
-      ...deviceMethods(st),
-      ...snapshotMethods(st),
-    };
+    const hypervisor = allMethods(st);
     return {
       hypervisor,
       async close() {

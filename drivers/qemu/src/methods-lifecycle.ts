@@ -16,7 +16,7 @@ import { checkFlagsLocal } from './flags.js';
 import * as C from './constants.js';
 
 function requireRunningState(obj: QemuDomainObj): void {
-  if (!obj.active) throw virtError(C.VIR_ERR_OPERATION_INVALID, 'domain is not running');
+  if (!obj.active || obj.beingDestroyed) throw virtError(C.VIR_ERR_OPERATION_INVALID, 'domain is not running');
 }
 
 /** Starts a defined domain (restoring its managed save image when there is one). */
@@ -71,7 +71,7 @@ export function lifecycleMethods(st: QemuDriverState): Partial<HypervisorDriver>
         if (obj.state !== C.VIR_DOMAIN_RUNNING) throw virtError(C.VIR_ERR_OPERATION_INVALID, 'domain is not running');
         obj.pendingPauseReason = C.VIR_DOMAIN_PAUSED_USER;
         try {
-          await obj.monitor!.execute('stop');
+          await obj.mon().execute('stop');
         } finally {
           obj.pendingPauseReason = undefined;
         }
@@ -86,10 +86,10 @@ export function lifecycleMethods(st: QemuDriverState): Partial<HypervisorDriver>
       const obj = st.get(ref);
       await obj.job.run('resume', async () => {
         requireRunningState(obj);
-        if (obj.state === C.VIR_DOMAIN_RUNNING) return;
-        if (obj.state !== C.VIR_DOMAIN_PAUSED) throw virtError(C.VIR_ERR_OPERATION_INVALID, 'domain is not paused');
-        await obj.monitor!.execute('cont');
-        if (obj.state === C.VIR_DOMAIN_PAUSED) {
+        if (obj.state === C.VIR_DOMAIN_RUNNING) throw virtError(C.VIR_ERR_OPERATION_INVALID, 'domain is already running');
+        if (obj.state !== C.VIR_DOMAIN_PAUSED && obj.state !== C.VIR_DOMAIN_CRASHED) throw virtError(C.VIR_ERR_OPERATION_INVALID, 'domain is not paused');
+        await obj.mon().execute('cont');
+        if (obj.state === C.VIR_DOMAIN_PAUSED || obj.state === C.VIR_DOMAIN_CRASHED) {
           obj.setState(C.VIR_DOMAIN_RUNNING, C.VIR_DOMAIN_RUNNING_UNPAUSED);
           st.emit(obj, C.VIR_DOMAIN_EVENT_RESUMED, C.VIR_DOMAIN_EVENT_RESUMED_UNPAUSED);
         }
@@ -102,7 +102,7 @@ export function lifecycleMethods(st: QemuDriverState): Partial<HypervisorDriver>
       await obj.job.run('shutdown', async () => {
         requireRunningState(obj);
         obj.fakeReboot = false;
-        await obj.monitor!.execute('system_powerdown');
+        await obj.mon().execute('system_powerdown');
         await st.saveStatus(obj);
       });
     },
@@ -113,7 +113,7 @@ export function lifecycleMethods(st: QemuDriverState): Partial<HypervisorDriver>
         requireRunningState(obj);
         obj.fakeReboot = true;
         await st.saveStatus(obj);
-        await obj.monitor!.execute('system_powerdown');
+        await obj.mon().execute('system_powerdown');
       });
     },
     async domainReset(ref, flags) {
@@ -121,7 +121,7 @@ export function lifecycleMethods(st: QemuDriverState): Partial<HypervisorDriver>
       const obj = st.get(ref);
       await obj.job.run('reset', async () => {
         requireRunningState(obj);
-        await obj.monitor!.execute('system_reset');
+        await obj.mon().execute('system_reset');
         if (obj.state === C.VIR_DOMAIN_CRASHED) obj.setState(C.VIR_DOMAIN_PAUSED, C.VIR_DOMAIN_PAUSED_CRASHED);
       });
     },

@@ -79,7 +79,7 @@ export function queryMethods(st: QemuDriverState): Partial<HypervisorDriver> {
           if (!obj.liveDef!.devices.memballoon || obj.liveDef!.devices.memballoon.model === 'none') {
             throw virtError(C.VIR_ERR_OPERATION_INVALID, 'Unable to change memory of active domain without the balloon device and guest OS balloon driver');
           }
-          await obj.monitor!.execute('balloon', { value: memoryKiB * 1024 });
+          await obj.mon().execute('balloon', { value: memoryKiB * 1024 });
           obj.liveDef!.currentMemory = memoryKiB;
           await st.saveStatus(obj);
         }
@@ -127,7 +127,7 @@ export function queryMethods(st: QemuDriverState): Partial<HypervisorDriver> {
     },
     async domainGetVcpus(ref) {
       const obj = st.getActive(ref);
-      const cpus = (await obj.monitor!.execute('query-cpus-fast')) as { 'cpu-index': number; 'thread-id': number }[];
+      const cpus = (await obj.mon().execute('query-cpus-fast')) as { 'cpu-index': number; 'thread-id': number }[];
       return Promise.all(cpus.map(async (c) => {
         const ps = await readProcStat(c['thread-id']);
         return { number: c['cpu-index'], state: C.VIR_VCPU_RUNNING, cpuTime: ps?.cpuTimeNs ?? 0, cpu: -1 };
@@ -137,7 +137,7 @@ export function queryMethods(st: QemuDriverState): Partial<HypervisorDriver> {
       const obj = st.getActive(ref);
       const d = obj.liveDef!.devices.disks.find((x) => x.target.dev === disk || x.alias === disk || x.source?.file === disk);
       if (!d) throw virtError(C.VIR_ERR_INVALID_ARG, `invalid path: ${disk}`);
-      const all = (await obj.monitor!.execute('query-blockstats', { 'query-nodes': false })) as { qdev?: string; stats: Record<string, number> }[];
+      const all = (await obj.mon().execute('query-blockstats', { 'query-nodes': false })) as { qdev?: string; stats: Record<string, number> }[];
       const s = all.find((b) => b.qdev === d.alias || b.qdev?.endsWith(`/${d.alias}/virtio-backend`))?.stats;
       if (!s) throw virtError(C.VIR_ERR_INTERNAL_ERROR, `cannot find statistics for device '${d.alias}'`);
       return { rdReq: s.rd_operations ?? -1, rdBytes: s.rd_bytes ?? -1, wrReq: s.wr_operations ?? -1, wrBytes: s.wr_bytes ?? -1, errs: -1 };
@@ -171,7 +171,7 @@ export function queryMethods(st: QemuDriverState): Partial<HypervisorDriver> {
       const obj = st.getActive(ref);
       return obj.job.run('query', async () => {
         if (flags & C.VIR_DOMAIN_QEMU_MONITOR_COMMAND_HMP) {
-          return obj.monitor!.execute<string>('human-monitor-command', { 'command-line': cmd });
+          return obj.mon().execute<string>('human-monitor-command', { 'command-line': cmd });
         }
         let parsed: { execute?: string; arguments?: Record<string, unknown> };
         try {
@@ -180,7 +180,7 @@ export function queryMethods(st: QemuDriverState): Partial<HypervisorDriver> {
           throw virtError(C.VIR_ERR_INVALID_ARG, `cannot parse json ${cmd}`);
         }
         if (typeof parsed.execute !== 'string') throw virtError(C.VIR_ERR_INVALID_ARG, `cannot parse json ${cmd}`);
-        const ret = await obj.monitor!.execute(parsed.execute, parsed.arguments);
+        const ret = await obj.mon().execute(parsed.execute, parsed.arguments);
         return JSON.stringify({ return: ret, id: `libvirt-${Date.now()}` });
       });
     },
@@ -194,7 +194,7 @@ export function queryMethods(st: QemuDriverState): Partial<HypervisorDriver> {
       return obj.job.run('query', async () => {
         const file = `${st.store.paths.stateDir}/screendump-${obj.uuid}-${process.pid}.ppm`;
         try {
-          await obj.monitor!.execute('screendump', { filename: file });
+          await obj.mon().execute('screendump', { filename: file });
           return { mimeType: 'image/x-portable-pixmap', data: await readFile(file) };
         } finally {
           await rm(file, { force: true });

@@ -5,7 +5,7 @@
  */
 import { QmpClient, QmpDisconnectedError, QmpError, QmpTimeoutError, type QmpEvent } from '@virtkit/qmp-client';
 import { virtError } from '@virtkit/core';
-import { VIR_ERR_INTERNAL_ERROR, VIR_ERR_OPERATION_FAILED, VIR_ERR_OPERATION_TIMEOUT } from './constants.js';
+import { VIR_ERR_INTERNAL_ERROR, VIR_ERR_OPERATION_INVALID, VIR_ERR_OPERATION_TIMEOUT } from './constants.js';
 
 /** Receives what the monitor sees. */
 export interface MonitorHandlers {
@@ -58,6 +58,6 @@ export class Monitor {
 export function toVirtError(command: string, e: unknown): Error {
   if (e instanceof QmpError) return virtError(VIR_ERR_INTERNAL_ERROR, `unable to execute QEMU command '${command}': ${e.desc}`);
   if (e instanceof QmpTimeoutError) return virtError(VIR_ERR_OPERATION_TIMEOUT, `QEMU command '${command}' timed out`);
-  if (e instanceof QmpDisconnectedError) return virtError(VIR_ERR_OPERATION_FAILED, 'domain is not running');
+  if (e instanceof QmpDisconnectedError) return virtError(VIR_ERR_OPERATION_INVALID, 'domain is not running');
   return e instanceof Error ? e : new Error(String(e));
 }

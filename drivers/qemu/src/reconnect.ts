@@ -39,6 +39,44 @@ export async function loadAndReconnect(st: QemuDriverState): Promise<void> {
   }
 }
 
+/**
+ * A read-only view: definitions and status files as they are on disk, without taking the root
+ * lock or touching monitors (QEMU's monitor serves one client: the read-write owner's).
+ */
+export function loadReadOnly(st: QemuDriverState): void {
+  st.clear();
+  const autostart = st.store.loadAutostart();
+  for (const [name, xml] of st.store.loadDefinitions()) {
+    try {
+      const def = parseDomainXML(xml);
+      const obj = new QemuDomainObj(name, def.uuid!);
+      obj.persistentDef = def;
+      obj.autostart = autostart.has(name);
+      st.add(obj);
+    } catch {
+      // skipped
+    }
+  }
+  for (const s of st.store.loadStatuses()) {
+    let obj = st.byUuid(s.uuid);
+    if (!obj) {
+      obj = new QemuDomainObj(s.name, s.uuid);
+      st.add(obj);
+    }
+    if (!sameProcessAlive(s.pid, s.pidStart)) {
+      obj.setState(C.VIR_DOMAIN_SHUTOFF, C.VIR_DOMAIN_SHUTOFF_CRASHED);
+      if (!obj.persistent) st.remove(obj);
+      continue;
+    }
+    obj.liveDef = parseDomainXML(s.xml);
+    obj.id = s.id;
+    obj.pid = s.pid;
+    obj.pidStart = s.pidStart;
+    obj.balloonKiB = obj.liveDef.currentMemory ?? obj.liveDef.memory;
+    obj.setState(s.state, s.reason);
+  }
+}
+
 async function reconnectOne(st: QemuDriverState, s: DomainStatus): Promise<void> {
   let obj = st.byUuid(s.uuid);
   if (!obj) {

@@ -47,11 +47,11 @@ export function readSaveHeader(file: string): { header: SaveHeader; offset: numb
 }
 
 async function enableMigrationEvents(obj: QemuDomainObj): Promise<void> {
-  await obj.monitor!.execute('migrate-set-capabilities', { capabilities: [{ capability: 'events', state: true }] });
+  await obj.mon().execute('migrate-set-capabilities', { capabilities: [{ capability: 'events', state: true }] });
 }
 
 function waitMigration(obj: QemuDomainObj): Promise<void> {
-  return obj.monitor!.waitForEvent('MIGRATION', (e) => ['completed', 'failed', 'cancelled'].includes(String((e.data as { status?: string }).status)), 600_000)
+  return obj.mon().waitForEvent('MIGRATION', (e) => ['completed', 'failed', 'cancelled'].includes(String((e.data as { status?: string }).status)), 600_000)
     .then((e) => {
       const status = (e.data as { status: string }).status;
       if (status !== 'completed') throw virtError(C.VIR_ERR_OPERATION_FAILED, `migration to file ${status}`);
@@ -86,13 +86,13 @@ export async function saveToFile(st: QemuDriverState, obj: QemuDomainObj, file: 
   try {
     if (wasRunning) {
       obj.pendingPauseReason = C.VIR_DOMAIN_PAUSED_SAVE;
-      await obj.monitor!.execute('stop');
+      await obj.mon().execute('stop');
       obj.pendingPauseReason = undefined;
       if (obj.state === C.VIR_DOMAIN_RUNNING) obj.setState(C.VIR_DOMAIN_PAUSED, C.VIR_DOMAIN_PAUSED_SAVE);
     }
     await enableMigrationEvents(obj);
     const done = waitMigration(obj);
-    await obj.monitor!.execute('migrate', { uri: `unix:${sock}` });
+    await obj.mon().execute('migrate', { uri: `unix:${sock}` });
     await done;
     await received;
     await rename(tmpFile, file);
@@ -121,7 +121,7 @@ export async function restoreFromFile(st: QemuDriverState, obj: QemuDomainObj, f
     await rm(sock, { force: true });
     await enableMigrationEvents(obj);
     const done = waitMigration(obj);
-    await obj.monitor!.execute('migrate-incoming', { uri: `unix:${sock}` });
+    await obj.mon().execute('migrate-incoming', { uri: `unix:${sock}` });
     const s = connect(sock);
     await new Promise<void>((resolve, reject) => {
       s.once('connect', resolve);
@@ -136,7 +136,7 @@ export async function restoreFromFile(st: QemuDriverState, obj: QemuDomainObj, f
   }
   st.emit(obj, C.VIR_DOMAIN_EVENT_STARTED, C.VIR_DOMAIN_EVENT_STARTED_RESTORED);
   if (header.running && !paused) {
-    await obj.monitor!.execute('cont');
+    await obj.mon().execute('cont');
     obj.setState(C.VIR_DOMAIN_RUNNING, C.VIR_DOMAIN_RUNNING_RESTORED);
   } else {
     obj.setState(C.VIR_DOMAIN_PAUSED, C.VIR_DOMAIN_PAUSED_SAVE);
