@@ -3,7 +3,7 @@
  * stop (testDomainShutdownState), removal of stopped transient domains, and the lookups
  * from refs with libvirt's errors.
  */
-import { rm } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
 import type { DomainRef } from '@virtkit/core';
 import { DomState, Err, From } from './consts.js';
 import type { DomainObj } from './domain-obj.js';
@@ -90,10 +90,17 @@ export function checkDuplicate(st: DriverState, name: string, uuid: string, chec
   return undefined;
 }
 
-/** Deletes the managed save image file of `obj`, if any (errors ignored: it is a cache). */
+/**
+ * Deletes the managed save image file of `obj`, if any. Synchronous so that the state a
+ * caller sees after start/undefine matches the disk; errors are ignored (it is a cache).
+ */
 export function dropManagedSaveImage(obj: DomainObj): void {
   const path = obj.managedSavePath;
   if (path === undefined) return;
   obj.managedSavePath = undefined;
-  void rm(path, { force: true }).catch(() => undefined);
+  try {
+    rmSync(path, { force: true });
+  } catch {
+    // an unreadable temp dir must not fail the domain operation
+  }
 }

@@ -12,17 +12,16 @@ import { createHypervisorDriver } from './hypervisor.js';
 import { createNetworkDriver } from './network.js';
 import { loadNode, readXmlFile } from './node-file.js';
 import { createStorageDriver } from './storage.js';
-import { statesByPath } from './test-control.js';
+import { registry } from './test-control.js';
 import { parseXmlDocument } from '@virtkit/xml';
 
-let defaultState: DriverState | undefined;
-
 function openDefault(): DriverState {
-  if (defaultState) return defaultState;
+  const reg = registry();
+  if (reg.defaultState) return reg.defaultState;
   const st = new DriverState();
   st.cells = defaultCells();
   loadNode(st, parseXmlDocument(DEFAULT_NODE_XML, { url: '(test driver)' }), undefined);
-  return (defaultState = st);
+  return (reg.defaultState = st);
 }
 
 function openFile(path: string): DriverState {
@@ -67,7 +66,7 @@ class TestConnection implements DriverConnection {
     this.storage = instrument(createStorageDriver(st), faults);
     st.sinks.add(ctx.events);
     st.refs++;
-    statesByPath.set(path, st);
+    registry().byPath.set(path, st);
   }
 
   async close(): Promise<void> {
@@ -76,8 +75,9 @@ class TestConnection implements DriverConnection {
     const st = this.#st;
     st.sinks.delete(this.#ctx.events);
     if (--st.refs === 0) {
-      if (st === defaultState) defaultState = undefined;
-      if (statesByPath.get(this.#path) === st) statesByPath.delete(this.#path);
+      const reg = registry();
+      if (st === reg.defaultState) reg.defaultState = undefined;
+      if (reg.byPath.get(this.#path) === st) reg.byPath.delete(this.#path);
     }
   }
 }
@@ -95,7 +95,8 @@ export const driver: VirtDriver = {
     try {
       await authenticate(st, ctx.auth);
     } catch (e) {
-      if (st === defaultState && st.refs === 0) defaultState = undefined;
+      const reg = registry();
+      if (st === reg.defaultState && st.refs === 0) reg.defaultState = undefined;
       throw e;
     }
     return new TestConnection(st, ctx, path);

@@ -97,13 +97,30 @@ export class TestControl {
   }
 }
 
-/** Driver states by URI path ('/default', '/abs/node.xml'): the most recently opened. */
-export const statesByPath = new Map<string, DriverState>();
+/**
+ * Process-wide registry of open states. Kept on globalThis so that a second copy of this
+ * module (CJS + ESM loads under test runners) sees the same test:///default, as libvirt's
+ * one-per-process default connection state.
+ */
+interface Registry {
+  /** The shared test:///default state while a connection to it is open. */
+  defaultState: DriverState | undefined;
+  /** States by URI path ('/default', '/abs/node.xml'): the most recently opened. */
+  byPath: Map<string, DriverState>;
+}
+
+const KEY = Symbol.for('virtkit.driver-test.registry');
+
+/** The process-wide registry of open test-driver states. */
+export function registry(): Registry {
+  const g = globalThis as { [KEY]?: Registry };
+  return (g[KEY] ??= { defaultState: undefined, byPath: new Map() });
+}
 
 /**
  * The control panel of the test-driver state behind a URI or connection
  * (`testControl('test:///default')`, `testControl(conn)` with `conn.getURI()`).
- * Throws VIR_ERR_NO_CONNECT when no connection to it is open.
+ * Throws VIR_ERR_OPERATION_INVALID when no connection to it is open.
  */
 export function testControl(target: string | { getURI(): string | Promise<string> } | { uri: string }): TestControl {
   let uri: string;
@@ -114,7 +131,7 @@ export function testControl(target: string | { getURI(): string | Promise<string
     if (typeof u !== 'string') throw new TypeError('testControl: pass the URI string when getURI() is asynchronous');
     uri = u;
   }
-  const st = statesByPath.get(parseURI(uri).path);
-  if (!st) throw testError(Err.NO_CONNECT, `no open test driver connection for '${uri}'`);
+  const st = registry().byPath.get(parseURI(uri).path);
+  if (!st) throw testError(Err.OPERATION_INVALID, `no open test driver connection for '${uri}'`);
   return new TestControl(st);
 }
