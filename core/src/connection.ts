@@ -12,7 +12,7 @@ import { Network } from './network.js';
 import type { DomainRef, JobOptions, NetworkRef, NodeInfo, StoragePoolRef, StorageVolRef } from './spi.js';
 import { StoragePool } from './storage-pool.js';
 import { StorageVol } from './storage-vol.js';
-import { parseUUID } from './uuid.js';
+import { normalizeUUID, parseUUID } from './uuid.js';
 
 /** The libvirt version whose API virtkit implements, as virConnectGetLibVersion encodes it. */
 export const LIBVIR_VERSION_NUMBER = 9000000;
@@ -190,14 +190,17 @@ export class Connection {
 
   /** virDomainLookupByID. */
   async lookupDomainByID(id: number): Promise<Domain> {
-    if (!Number.isInteger(id) || id < 0) throw invalidArg('id in virDomainLookupByID must be zero or greater', VIR_FROM_DOMAIN);
-    return new Domain(this.#core, await this.#core.call('domainLookupByID', [id]));
+    const validate = (): void => {
+      if (!Number.isInteger(id) || id < 0) throw invalidArg('id in virDomainLookupByID must be zero or greater', VIR_FROM_DOMAIN);
+    };
+    return new Domain(this.#core, await this.#core.call('domainLookupByID', [id], { validate }));
   }
 
   /** virDomainLookupByUUIDString (any libvirt-accepted UUID spelling). */
   async lookupDomainByUUIDString(uuid: string): Promise<Domain> {
-    const canonical = parseUUID(uuid, VIR_FROM_DOMAIN);
-    return new Domain(this.#core, await this.#core.call('domainLookupByUUID', [canonical]));
+    const canonical = normalizeUUID(uuid);
+    const validate = (): void => void parseUUID(uuid, VIR_FROM_DOMAIN);
+    return new Domain(this.#core, await this.#core.call('domainLookupByUUID', [canonical ?? uuid], { validate }));
   }
 
   /** virDomainDefineXML (virDomainDefineXMLFlags when `flags` is given). */
@@ -241,8 +244,9 @@ export class Connection {
 
   /** virNetworkLookupByUUIDString. */
   async lookupNetworkByUUIDString(uuid: string): Promise<Network> {
-    const canonical = parseUUID(uuid, VIR_FROM_NETWORK);
-    return new Network(this.#core, await this.#core.call('networkLookupByUUID', [canonical]));
+    const canonical = normalizeUUID(uuid);
+    const validate = (): void => void parseUUID(uuid, VIR_FROM_NETWORK);
+    return new Network(this.#core, await this.#core.call('networkLookupByUUID', [canonical ?? uuid], { validate }));
   }
 
   /** virNetworkDefineXML (virNetworkDefineXMLFlags when `flags` is given). */
@@ -280,8 +284,9 @@ export class Connection {
 
   /** virStoragePoolLookupByUUIDString. */
   async lookupStoragePoolByUUIDString(uuid: string): Promise<StoragePool> {
-    const canonical = parseUUID(uuid, VIR_FROM_STORAGE);
-    return new StoragePool(this.#core, await this.#core.call('storagePoolLookupByUUID', [canonical]));
+    const canonical = normalizeUUID(uuid);
+    const validate = (): void => void parseUUID(uuid, VIR_FROM_STORAGE);
+    return new StoragePool(this.#core, await this.#core.call('storagePoolLookupByUUID', [canonical ?? uuid], { validate }));
   }
 
   /** virStoragePoolLookupByVolume: the pool holding `vol`. */

@@ -25,6 +25,11 @@ export interface CallOptions {
    * virDomainGetXMLDesc with VIR_DOMAIN_XML_SECURE): the OPERATION_DENIED detail.
    */
   readonly denyReadOnly?: string;
+  /**
+   * The public API's own argument checks, run where libvirt runs them: after the connection
+   * and read-only checks, before the driver is looked at.
+   */
+  readonly validate?: () => void;
 }
 
 type Args<M extends SpiMethodName> = Parameters<SpiMethods[M]>;
@@ -97,6 +102,7 @@ export class ConnectionCore {
     if (this.readOnly && opts.denyReadOnly !== undefined) {
       throw virtError(VIR_ERR_OPERATION_DENIED, opts.denyReadOnly, domain);
     }
+    opts.validate?.();
     const family = this.#families[info.family] as Record<string, unknown> | undefined;
     const fn = family?.[method];
     if (typeof fn !== 'function') throw noSupport(api, domain);

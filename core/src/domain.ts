@@ -3,17 +3,18 @@
  * prefix; every call goes through the connection's dispatch.
  */
 import { VIR_ERR_NO_DOMAIN } from './constants/error-codes.js';
-import { VIR_FROM_DOMAIN } from './constants/error-domains.js';
 import {
   VIR_DOMAIN_AFFECT_LIVE,
   VIR_DOMAIN_MEM_MAXIMUM,
+  VIR_DOMAIN_VCPU_GUEST,
   VIR_DOMAIN_XML_SECURE,
 } from './constants/domain-lifecycle.js';
 import { VIR_DOMAIN_MEMORY_STAT_NR } from './constants/domain-stats.js';
 import type { Connection } from './connection.js';
 import type { ConnectionCore } from './dispatch.js';
 import { DomainSnapshot } from './domain-snapshot.js';
-import { invalidArg, isVirtError } from './error-helpers.js';
+import { checkGetMetadata, checkNonEmpty, checkNonZero, checkSetMetadata } from './api-checks.js';
+import { isVirtError } from './error-helpers.js';
 import type {
   DomainBlockStats,
   DomainInfo,
@@ -30,10 +31,6 @@ import type {
 export interface DomainSaveOptions extends JobOptions {
   readonly dxml?: string;
   readonly flags?: number;
-}
-
-function nonZero(value: number, arg: string, api: string): void {
-  if (value === 0) throw invalidArg(`${arg} in ${api} must not be zero`, VIR_FROM_DOMAIN);
 }
 
 /** A domain (virDomainPtr). Obtain one from a Connection; never construct it directly. */
@@ -179,22 +176,25 @@ export class Domain {
 
   /** virDomainSetMemory: the live balloon target in KiB (flags VIR_DOMAIN_AFFECT_LIVE). */
   async setMemory(memoryKiB: number): Promise<void> {
-    nonZero(memoryKiB, 'memory', 'virDomainSetMemory');
-    await this.#core.call('domainSetMemoryFlags', [this.#ref, memoryKiB, VIR_DOMAIN_AFFECT_LIVE], { api: 'virDomainSetMemory' });
+    await this.#core.call('domainSetMemoryFlags', [this.#ref, memoryKiB, VIR_DOMAIN_AFFECT_LIVE], {
+      api: 'virDomainSetMemory',
+      validate: () => checkNonZero(memoryKiB, 'memory', 'virDomainSetMemory'),
+    });
   }
 
   /** virDomainSetMaxMemory: the maximum memory in KiB (flags VIR_DOMAIN_MEM_MAXIMUM). */
   async setMaxMemory(memoryKiB: number): Promise<void> {
-    nonZero(memoryKiB, 'memory', 'virDomainSetMaxMemory');
     await this.#core.call('domainSetMemoryFlags', [this.#ref, memoryKiB, VIR_DOMAIN_MEM_MAXIMUM], {
       api: 'virDomainSetMaxMemory',
+      validate: () => checkNonZero(memoryKiB, 'memory', 'virDomainSetMaxMemory'),
     });
   }
 
   /** virDomainSetMemoryFlags (KiB; VIR_DOMAIN_AFFECT_* and VIR_DOMAIN_MEM_MAXIMUM). */
   async setMemoryFlags(memoryKiB: number, flags: number): Promise<void> {
-    nonZero(memoryKiB, 'memory', 'virDomainSetMemoryFlags');
-    await this.#core.call('domainSetMemoryFlags', [this.#ref, memoryKiB, flags]);
+    await this.#core.call('domainSetMemoryFlags', [this.#ref, memoryKiB, flags], {
+      validate: () => checkNonZero(memoryKiB, 'memory', 'virDomainSetMemoryFlags'),
+    });
   }
 
   /** virDomainGetMaxMemory, in KiB. */
@@ -204,19 +204,26 @@ export class Domain {
 
   /** virDomainSetVcpus: the live vCPU count (flags VIR_DOMAIN_AFFECT_LIVE). */
   async setVcpus(nvcpus: number): Promise<void> {
-    nonZero(nvcpus, 'nvcpus', 'virDomainSetVcpus');
-    await this.#core.call('domainSetVcpusFlags', [this.#ref, nvcpus, VIR_DOMAIN_AFFECT_LIVE], { api: 'virDomainSetVcpus' });
+    await this.#core.call('domainSetVcpusFlags', [this.#ref, nvcpus, VIR_DOMAIN_AFFECT_LIVE], {
+      api: 'virDomainSetVcpus',
+      validate: () => checkNonZero(nvcpus, 'nvcpus', 'virDomainSetVcpus'),
+    });
   }
 
   /** virDomainSetVcpusFlags. */
   async setVcpusFlags(nvcpus: number, flags: number): Promise<void> {
-    nonZero(nvcpus, 'nvcpus', 'virDomainSetVcpusFlags');
-    await this.#core.call('domainSetVcpusFlags', [this.#ref, nvcpus, flags]);
+    await this.#core.call('domainSetVcpusFlags', [this.#ref, nvcpus, flags], {
+      validate: () => checkNonZero(nvcpus, 'nvcpus', 'virDomainSetVcpusFlags'),
+    });
   }
 
   /** virDomainGetVcpusFlags. */
   getVcpusFlags(flags = 0): Promise<number> {
-    return this.#core.call('domainGetVcpusFlags', [this.#ref, flags]);
+    // Asking the guest agent needs write access (libvirt checks read-only for this flag only).
+    const guest = (flags & VIR_DOMAIN_VCPU_GUEST) !== 0;
+    return this.#core.call('domainGetVcpusFlags', [this.#ref, flags], {
+      denyReadOnly: guest ? 'read only access prevents virDomainGetVcpusFlags' : undefined,
+    });
   }
 
   /** virDomainGetVcpus: per-vCPU `{ number, state, cpuTime, cpu }`. */
@@ -286,18 +293,23 @@ export class Domain {
 
   /** virDomainGetMetadata: `type` is VIR_DOMAIN_METADATA_*; `uri` names an element's namespace. */
   getMetadata(type: number, uri?: string, flags = 0): Promise<string> {
-    return this.#core.call('domainGetMetadata', [this.#ref, type, uri, flags]);
+    return this.#core.call('domainGetMetadata', [this.#ref, type, uri, flags], {
+      validate: () => checkGetMetadata(type, uri, flags),
+    });
   }
 
   /** virDomainSetMetadata; `metadata` undefined removes it. */
   setMetadata(type: number, metadata: string | undefined, key?: string, uri?: string, flags = 0): Promise<void> {
-    return this.#core.call('domainSetMetadata', [this.#ref, type, metadata, key, uri, flags]);
+    return this.#core.call('domainSetMetadata', [this.#ref, type, metadata, key, uri, flags], {
+      validate: () => checkSetMetadata(type, metadata, key, uri),
+    });
   }
 
   /** virDomainRename: this object takes the new name. */
   async rename(newName: string, flags = 0): Promise<void> {
-    if (newName === '') throw invalidArg('string new_name in virDomainRename must not be empty', VIR_FROM_DOMAIN);
-    this.#ref = await this.#core.call('domainRename', [this.#ref, newName, flags]);
+    this.#ref = await this.#core.call('domainRename', [this.#ref, newName, flags], {
+      validate: () => checkNonEmpty(newName, 'new_name', 'virDomainRename'),
+    });
   }
 
   /** virDomainScreenshot: the image of `screen` with its MIME type. */
