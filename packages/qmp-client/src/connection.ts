@@ -51,6 +51,29 @@ interface Pending {
   onAbort: (() => void) | undefined;
 }
 
+/** Listener signatures of a connection's events (typed `on`/`once`/`off`). */
+export interface QmpConnection {
+  /** Every QMP event. */
+  on(name: 'event', listener: (event: QmpEvent) => void): this;
+  /** The connection ended (once). */
+  on(name: 'close', listener: (info: QmpCloseInfo) => void): this;
+  /** The connection changed state. */
+  on(name: 'state', listener: (state: QmpState) => void): this;
+  /** A reply arrived for a command that had timed out or been aborted; it was dropped. */
+  on(name: 'late-reply', listener: (reply: QmpLateReply) => void): this;
+  /** QEMU sent an error without an id (see the README). */
+  on(name: 'unmatched-error', listener: (error: QmpError) => void): this;
+  /** One QMP event by name, e.g. `STOP`. */
+  on<N extends string>(name: N, listener: (event: QmpEventOf<N>) => void): this;
+  /** As `on`, once. */
+  once(name: 'event', listener: (event: QmpEvent) => void): this;
+  once(name: 'close', listener: (info: QmpCloseInfo) => void): this;
+  once(name: 'state', listener: (state: QmpState) => void): this;
+  once(name: 'late-reply', listener: (reply: QmpLateReply) => void): this;
+  once(name: 'unmatched-error', listener: (error: QmpError) => void): this;
+  once<N extends string>(name: N, listener: (event: QmpEventOf<N>) => void): this;
+}
+
 /**
  * One QMP session over a byte stream. {@link QmpClient} adds the ways to open one and the typed
  * command wrappers; this class is the protocol.
@@ -151,8 +174,9 @@ export class QmpConnection extends EventEmitter {
     try {
       // Settles only on failure: EOF, timeout or abort during negotiation.
       const failure = new Promise<never>((_resolve, reject) => {
+        // A protocol error (bad greeting, garbage) is more useful to the caller than "closed".
         this.#closed.then((info) =>
-          reject(new QmpDisconnectedError('qmp_capabilities', 'connection ended during negotiation', { cause: info.error })),
+          reject(info.error ?? new QmpDisconnectedError('qmp_capabilities', 'connection ended during negotiation')),
         );
         if (timeout > 0) timer = setTimeout(() => reject(new QmpTimeoutError('connect', timeout)), timeout);
         if (signal) {
