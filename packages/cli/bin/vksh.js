@@ -1,3 +1,47 @@
 #!/usr/bin/env node
-// The vksh command: the esbuild bundle (npm run bundle -w @virtkit/cli builds it).
-import '../dist/bundle/vksh.mjs';
+/*
+ * The vksh command. CommonJS on purpose: it avoids the ESM loader and the eager node:fs
+ * facade that ESM builds for builtins, both measurable at start-up. It runs the esbuild
+ * bundle (dist/vksh.cjs, `npm run bundle -w @virtkit/cli`) through vm.Script with V8's code
+ * cache (dist/vksh.cjs.cache), so the bundle is not recompiled on every start.
+ */
+'use strict';
+const fs = require('node:fs');
+const path = require('node:path');
+const vm = require('node:vm');
+const Module = require('node:module');
+
+const file = path.join(__dirname, '..', 'dist', 'vksh.cjs');
+const cacheFile = file + '.cache';
+let source;
+try {
+  source = fs.readFileSync(file, 'utf8');
+} catch {
+  process.stderr.write(`error: ${file} is missing: run 'npm run bundle -w @virtkit/cli'\n`);
+  process.exit(1);
+}
+let cachedData;
+try {
+  cachedData = fs.readFileSync(cacheFile);
+} catch {
+  cachedData = undefined;
+}
+const script = new vm.Script(Module.wrap(source), {
+  filename: file,
+  cachedData,
+  importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+});
+// VKSH_WRITE_CODE_CACHE=1 (the bundle step) stores the cache after a representative run, so
+// it holds the functions that run compiled too; a cache V8 rejects is rebuilt the same way.
+if (process.env.VKSH_WRITE_CODE_CACHE === '1' || (cachedData && script.cachedDataRejected)) {
+  process.once('exit', () => {
+    try {
+      fs.writeFileSync(cacheFile, script.createCachedData());
+    } catch {
+      // a read-only install keeps working, just without the cache
+    }
+  });
+}
+const mod = { exports: {} };
+const req = Module.createRequire(file);
+script.runInThisContext()(mod.exports, req, mod, file, path.dirname(file));

@@ -1,8 +1,8 @@
 /**
- * The types of @virtkit/core's public API that vksh programs against, and the lazy loader of
- * core itself: `loadCore()` imports core on first use, so parsing and syntax errors need none.
+ * The types of @virtkit/core's public API that vksh programs against, and core's entry points.
  */
 
+import { connect, registerDriver } from '@virtkit/core';
 import type {
   Connection as CoreConnection,
   Domain as CoreDomain,
@@ -47,10 +47,10 @@ export function isVirtError(e: unknown): e is VirtErrorLike {
   return e instanceof Error && typeof (e as { code?: unknown }).code === 'number';
 }
 
-let corePromise: Promise<CoreModule> | undefined;
-
-/** Imports @virtkit/core on first use. */
-export function loadCore(): Promise<CoreModule> {
-  corePromise ??= import('@virtkit/core');
-  return corePromise;
+/**
+ * Core's entry points vksh calls. Imported by name, not as a namespace: a namespace object of
+ * core's thousands of constants costs milliseconds at every start of the bundled bin.
+ */
+export function loadCore(): CoreModule {
+  return { connect, registerDriver };
 }

@@ -105,7 +105,7 @@ export class Ctl {
 
   /** Opens (or replaces) the connection; on failure keeps the old one, as virsh's connect. */
   async connect(uri: string | undefined, readOnly: boolean): Promise<void> {
-    const core = await loadCore();
+    const core = loadCore();
     await registerBundledDriver(core.registerDriver?.bind(core), uri);
     let conn: Connection;
     try {

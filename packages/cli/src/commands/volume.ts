@@ -3,10 +3,8 @@
  * vol-clone, vol-delete, vol-wipe, vol-resize, vol-upload, vol-download, vol-path, vol-key,
  * vol-name. Output as virsh-volume.c; upload, download and clone draw a progress bar.
  */
-import { createReadStream, createWriteStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import { pipeline } from 'node:stream/promises';
-import { Transform } from 'node:stream';
+import { statSync } from 'node:fs';
+import type { Transform } from 'node:stream';
 import type { StorageVol } from '../api.js';
 import { attempt, type Cmd, CmdError, type Ctl, parseScaled } from '../context.js';
 import { readInput, strerror, userPath } from '../files.js';
@@ -187,10 +185,24 @@ async function volResize(ctl: Ctl, cmd: Cmd): Promise<void> {
   );
 }
 
+/** Node's stream modules, loaded only by the commands that stream (start-up stays lean). */
+async function streams(): Promise<{
+  fs: typeof import('node:fs');
+  pipeline: typeof import('node:stream/promises').pipeline;
+  Transform: typeof import('node:stream').Transform;
+}> {
+  const [fs, sp, st] = await Promise.all([import('node:fs'), import('node:stream/promises'), import('node:stream')]);
+  return { fs, pipeline: sp.pipeline, Transform: st.Transform };
+}
+
 /** Counts bytes through a stream and reports them as job progress. */
-function counter(total: number, onProgress?: (done: number, total: number) => void): Transform {
+function counter(
+  T: typeof import('node:stream').Transform,
+  total: number,
+  onProgress?: (done: number, total: number) => void,
+): Transform {
   let done = 0;
-  return new Transform({
+  return new T({
     transform(chunk: Buffer, _enc, cb) {
       done += chunk.length;
       onProgress?.(done, total);
@@ -205,19 +217,20 @@ async function volUpload(ctl: Ctl, cmd: Cmd): Promise<void> {
   const offset = cmd.uint('offset') ?? 0;
   const length = cmd.uint('length') ?? 0;
   const path = userPath(ctl, file);
-  const size = await stat(path).then(
-    (s) => s.size,
-    (e: unknown) => {
-      throw new CmdError(`cannot read ${file}: ${strerror(e)}`);
-    },
-  );
+  let size: number;
+  try {
+    size = statSync(path).size;
+  } catch (e) {
+    throw new CmdError(`cannot read ${file}: ${strerror(e)}`);
+  }
+  const { fs, pipeline, Transform } = await streams();
   const total = length > 0 ? Math.min(length, size) : size;
   const progress = progressFor(ctl, 'Upload', false);
   try {
     await attempt(`cannot upload to volume ${name}`, async () => {
       const sink = await vol.upload(offset, length, cmd.bool('sparse') ? 1 : 0, {});
-      const src = createReadStream(path, length > 0 ? { end: length - 1 } : {});
-      await pipeline(src, counter(total, progress?.update), sink);
+      const src = fs.createReadStream(path, length > 0 ? { end: length - 1 } : {});
+      await pipeline(src, counter(Transform, total, progress?.update), sink);
     });
   } finally {
     progress?.done();
@@ -231,11 +244,12 @@ async function volDownload(ctl: Ctl, cmd: Cmd): Promise<void> {
   const length = cmd.uint('length') ?? 0;
   const info = await vol.getInfo().catch(() => undefined);
   const total = length > 0 ? length : Math.max(0, (info?.capacity ?? 0) - offset);
+  const { fs, pipeline, Transform } = await streams();
   const progress = progressFor(ctl, 'Download', false);
   try {
     await attempt(`cannot download from volume ${name}`, async () => {
       const src = await vol.download(offset, length, cmd.bool('sparse') ? 1 : 0, {});
-      await pipeline(src, counter(total, progress?.update), createWriteStream(userPath(ctl, file)));
+      await pipeline(src, counter(Transform, total, progress?.update), fs.createWriteStream(userPath(ctl, file)));
     });
   } finally {
     progress?.done();
