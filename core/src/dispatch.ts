@@ -96,21 +96,20 @@ export class ConnectionCore {
   async call<M extends SpiMethodName>(method: M, args: Args<M>, opts: CallOptions = {}): Promise<Result<M>> {
     const info = SPI_METHODS[method];
     const api = opts.api ?? info.api;
-    const domain = errorDomainOfApi(api);
     this.checkOpen(api);
-    if (this.readOnly && !info.readOnlyOk) throw readOnlyDenied(api, domain);
-    if (this.readOnly && opts.denyReadOnly !== undefined) {
-      throw virtError(VIR_ERR_OPERATION_DENIED, opts.denyReadOnly, domain);
+    if (this.readOnly) {
+      if (!info.readOnlyOk) throw readOnlyDenied(api, errorDomainOfApi(api));
+      if (opts.denyReadOnly !== undefined) throw virtError(VIR_ERR_OPERATION_DENIED, opts.denyReadOnly, errorDomainOfApi(api));
     }
     opts.validate?.();
     const family = this.#families[info.family] as Record<string, unknown> | undefined;
     const fn = family?.[method];
-    if (typeof fn !== 'function') throw noSupport(api, domain);
-    throwIfAborted(opts.signal, api, domain);
+    if (typeof fn !== 'function') throw noSupport(api, errorDomainOfApi(api));
+    if (opts.signal) throwIfAborted(opts.signal, api, errorDomainOfApi(api));
     try {
       return (await (fn as (...a: unknown[]) => Promise<unknown>).apply(family, args)) as Result<M>;
     } catch (err) {
-      throw toVirtError(err, api, domain);
+      throw toVirtError(err, api, errorDomainOfApi(api));
     }
   }
 

@@ -69,7 +69,15 @@ export class Domain {
     return this.#ref.uuid;
   }
 
-  /** Re-reads the ref (its id) after calls that start or stop the domain. */
+  /** After a call that always leaves the domain inactive: id -1, as libvirt's drivers set it. */
+  #stopped(): void {
+    this.#ref = { ...this.#ref, id: -1 };
+  }
+
+  /**
+   * Re-reads the ref (its id) after calls whose outcome the caller cannot know (shutdown may be
+   * asynchronous, a core dump may crash the guest, a revert may start or stop it).
+   */
   async #refresh(): Promise<void> {
     if (!this.#core.has('domainLookupByUUID')) return;
     try {
@@ -155,7 +163,7 @@ export class Domain {
   async destroy(flags?: number): Promise<void> {
     const api = flags === undefined ? 'virDomainDestroy' : 'virDomainDestroyFlags';
     await this.#core.call('domainDestroy', [this.#ref, flags ?? 0], { api });
-    await this.#refresh();
+    this.#stopped();
   }
 
   /** virDomainUndefine (virDomainUndefineFlags when `flags` is given). */
@@ -241,13 +249,13 @@ export class Domain {
     const api = opts.dxml === undefined && opts.flags === undefined ? 'virDomainSave' : 'virDomainSaveFlags';
     const job: JobOptions = { signal: opts.signal, onProgress: opts.onProgress };
     await this.#core.call('domainSave', [this.#ref, file, opts.dxml, opts.flags ?? 0, job], { api, signal: opts.signal });
-    await this.#refresh();
+    this.#stopped();
   }
 
   /** virDomainManagedSave: saves to the driver-managed image and stops. */
   async managedSave(flags = 0, opts: JobOptions = {}): Promise<void> {
     await this.#core.call('domainManagedSave', [this.#ref, flags, opts], { signal: opts.signal });
-    await this.#refresh();
+    this.#stopped();
   }
 
   /** virDomainHasManagedSaveImage. */
