@@ -10,8 +10,11 @@ import type { HypervisorDriver, NetworkDriver, StorageDriver } from './spi.js';
 
 /** The driver families of a connection. */
 export interface DriverFamilies {
+  /** The connection, the node, domains and snapshots. */
   hypervisor: HypervisorDriver;
+  /** Virtual networks. */
   network: NetworkDriver;
+  /** Storage pools and volumes. */
   storage: StorageDriver;
 }
 

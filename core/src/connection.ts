@@ -19,16 +19,23 @@ export const LIBVIR_VERSION_NUMBER = 9000000;
 
 /** Options of restoreDomain(): virDomainRestoreFlags' `dxml` and `flags`, plus job options. */
 export interface DomainRestoreOptions extends JobOptions {
+  /** A replacement domain XML for the restored guest. */
   readonly dxml?: string;
+  /** VIR_DOMAIN_SAVE_* flags (RUNNING, PAUSED, BYPASS_CACHE, ...). */
   readonly flags?: number;
 }
 
 /** Options of getDomainCapabilities() (virConnectGetDomainCapabilities' arguments). */
 export interface DomainCapabilitiesOptions {
+  /** Path of the emulator binary (default: the driver's choice). */
   readonly emulatorbin?: string;
+  /** Guest architecture, e.g. `x86_64`. */
   readonly arch?: string;
+  /** Machine type, e.g. `q35`. */
   readonly machine?: string;
+  /** Virtualization type, e.g. `kvm` or `qemu`. */
   readonly virttype?: string;
+  /** Flags (none defined in libvirt 9.0 beyond 0). */
   readonly flags?: number;
 }
 

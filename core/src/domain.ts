@@ -29,7 +29,9 @@ import type {
 
 /** Options of save(): virDomainSaveFlags' `dxml` and `flags`, plus a job's signal and progress. */
 export interface DomainSaveOptions extends JobOptions {
+  /** A replacement domain XML stored in the image. */
   readonly dxml?: string;
+  /** VIR_DOMAIN_SAVE_* flags. */
   readonly flags?: number;
 }
 

@@ -7,9 +7,11 @@
  */
 import { errorMessageFor } from './error-messages.js';
 
-/** virErrorLevel. */
+/** virErrorLevel: no error. */
 export const VIR_ERR_NONE = 0;
+/** virErrorLevel: a warning. */
 export const VIR_ERR_WARNING = 1;
+/** virErrorLevel: an error (every VirtError core raises). */
 export const VIR_ERR_ERROR = 2;
 
 /**

@@ -9,6 +9,7 @@ export * from './spi.js';
 export * from './errors.js';
 export * from './constants/index.js';
 export { errorMessageFor, isKnownErrorCode } from './error-messages.js';
+export { errorDomainName, formatLibvirtError } from './error-domains-names.js';
 export {
   abortedError,
   checkFlags,

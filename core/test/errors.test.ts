@@ -3,6 +3,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import {
   checkFlags,
+  errorDomainName,
+  formatLibvirtError,
   errorMessageFor,
   invalidArg,
   isKnownErrorCode,
@@ -68,6 +70,14 @@ describe('VirtError and the libvirt message table', () => {
     );
     assert.throws(() => checkFlags(0x80000000, 0, 'f'), /unsupported flags \(0x80000000\)/);
     assert.throws(() => checkFlags(-1, 0, 'f'), (e: VirtError) => e.code === VIR_ERR_INVALID_ARG);
+  });
+
+  it('names error domains as libvirt prints them', () => {
+    assert.equal(errorDomainName(VIR_FROM_TEST), 'Test Driver');
+    assert.equal(errorDomainName(VIR_FROM_DOMAIN), 'Domain Config');
+    assert.equal(errorDomainName(71), 'BPF');
+    assert.equal(errorDomainName(999), 'Unknown');
+    assert.equal(formatLibvirtError(virtError(42, undefined, VIR_FROM_TEST)), 'libvirt: Test Driver error : Domain not found');
   });
 
   it('read-only refusals read as libvirt\'s', () => {
