@@ -87,7 +87,7 @@ describe('VirtError and the libvirt message table', () => {
   });
 
   describe('against python3-libvirt on test:///default', function () {
-    let libvirt: Record<string, [number, number, string]> = {};
+    let libvirt: Record<string, [number, number, string]> & { table?: [number, string, string, string | null][] } = {};
 
     before(function () {
       if (!existsSync(PYTHON)) this.skip();
@@ -108,6 +108,18 @@ grab('nonet', lambda: c.networkLookupByName('zz'))
 grab('zero', lambda: d.setMemory(0))
 grab('secure', lambda: rd.XMLDesc(1))
 grab('id', lambda: c.lookupByID(-5))
+table = []
+def fmt(f):
+    try: f()
+    except libvirt.libvirtError as e: table.append([e.get_error_code(), e.get_error_message(), e.get_str1(), e.get_str2()])
+X = "<domain type='test'><name>test</name><memory>8192</memory><os><type>hvm</type></os></domain>"
+p = c.storagePoolLookupByName('default-pool')
+for f in [lambda: c.lookupByName('nope'), lambda: c.networkLookupByName('nope'), lambda: c.storagePoolLookupByName('nope'),
+          lambda: c.storageVolLookupByPath('/nope'), lambda: d.snapshotCurrent(0), lambda: c.defineXML('<x/>'), lambda: c.defineXML(''),
+          lambda: c.createXML(X, 0), lambda: d.metadata(libvirt.VIR_DOMAIN_METADATA_TITLE, None, 0), lambda: d.setMemory(1 << 40),
+          lambda: d.create(), lambda: p.create(0), lambda: c.restore('/nonexistent/file'), lambda: d.rename('test', 0)]:
+    fmt(f)
+out['table'] = table
 print(json.dumps(out))`;
       try {
         libvirt = JSON.parse(execFileSync(PYTHON, ['-c', script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
@@ -130,6 +142,19 @@ print(json.dumps(out))`;
       same('zero', invalidArg('memory in virDomainSetMemory must not be zero', VIR_FROM_DOMAIN));
       same('secure', virtError(VIR_ERR_OPERATION_DENIED, 'virDomainGetXMLDesc with secure flag', VIR_FROM_DOMAIN));
       same('id', invalidArg('id in virDomainLookupByID must be zero or greater', VIR_FROM_DOMAIN));
+    });
+
+    it('every format libvirt used (its str1) is the table\'s, with and without detail', () => {
+      const table = libvirt.table ?? [];
+      assert.ok(table.length >= 10, 'collected errors');
+      for (const [code, message, str1, str2] of table) {
+        if (str2 === null) {
+          assert.equal(errorMessageFor(code), str1, `code ${code} without detail`);
+        } else {
+          assert.equal(errorMessageFor(code, '%s'), str1, `code ${code} format`);
+          assert.equal(errorMessageFor(code, str2), message, `code ${code} message`);
+        }
+      }
     });
   });
 });
