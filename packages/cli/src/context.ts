@@ -67,6 +67,7 @@ export class Ctl {
   uri: string | undefined;
   readOnly: boolean;
   #conn: Connection | undefined;
+  #muted = false;
 
   constructor(opts: CtlOptions) {
     this.stdout = opts.stdout;
@@ -78,14 +79,28 @@ export class Ctl {
     this.cwd = opts.cwd ?? process.cwd();
   }
 
-  /** vshPrint: always printed. */
+  /** vshPrint: always printed (except muted text under --json). */
   print(text: string): void {
-    this.stdout.write(text);
+    if (!this.#muted) this.stdout.write(text);
   }
 
   /** vshPrintExtra: suppressed by -q. */
   extra(text: string): void {
-    if (!this.quiet) this.stdout.write(text);
+    if (!this.quiet && !this.#muted) this.stdout.write(text);
+  }
+
+  /**
+   * Under the global --json, stdout carries JSON documents only: the runner mutes the text of
+   * commands that have no JSON form (confirmations such as "Domain 'x' started").
+   */
+  setMuted(muted: boolean): void {
+    this.#muted = muted;
+  }
+
+  /** Prints a single value: as a JSON string under --json, else as a line (or raw text). */
+  value(cmd: Cmd, text: string, newline = true): void {
+    if (this.wantsJSON(cmd)) this.printJSON(text);
+    else this.print(newline ? text + '\n' : text);
   }
 
   /** vshError: `error: <message>` on stderr. */

@@ -131,6 +131,7 @@ export async function runCommands(ctl: Ctl, cmds: readonly ParsedCommand[]): Pro
     const cmd = new Cmd(parsed);
     try {
       if (!impl) throw new CmdError(`command '${name}' is not implemented by vksh`);
+      ctl.setMuted(ctl.json && !impl.json);
       await impl.run(ctl, cmd);
       ok = true;
     } catch (e) {
@@ -138,6 +139,7 @@ export async function runCommands(ctl: Ctl, cmds: readonly ParsedCommand[]): Pro
       const lines = e instanceof CmdError || e instanceof ParseError ? e.lines : [e instanceof Error ? e.message : String(e)];
       for (const line of lines) ctl.error(line);
     }
+    ctl.setMuted(false);
     if (name === 'quit' || name === 'exit') return { ok, quit: true };
     if (!(ctl.json || cmd.bool('json'))) ctl.extra('\n');
   }

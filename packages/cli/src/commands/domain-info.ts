@@ -238,17 +238,18 @@ async function domstate(ctl: Ctl, cmd: Cmd): Promise<void> {
 async function domid(ctl: Ctl, cmd: Cmd): Promise<void> {
   const { dom } = await lookupDomain(ctl, cmd);
   const id = dom.getID();
-  ctl.print(id >= 0 ? `${id}\n` : '-\n');
+  if (ctl.wantsJSON(cmd)) ctl.printJSON(id >= 0 ? id : null);
+  else ctl.print(id >= 0 ? `${id}\n` : '-\n');
 }
 
 async function domname(ctl: Ctl, cmd: Cmd): Promise<void> {
   const { dom } = await lookupDomain(ctl, cmd, 'domain');
-  ctl.print(`${dom.getName()}\n`);
+  ctl.value(cmd, dom.getName());
 }
 
 async function domuuid(ctl: Ctl, cmd: Cmd): Promise<void> {
   const { dom } = await lookupDomain(ctl, cmd);
-  ctl.print(`${dom.getUUIDString()}\n`);
+  ctl.value(cmd, dom.getUUIDString());
 }
 
 async function domblklist(ctl: Ctl, cmd: Cmd): Promise<void> {
@@ -300,7 +301,7 @@ async function dumpxml(ctl: Ctl, cmd: Cmd): Promise<void> {
   if (cmd.bool('update-cpu')) flags |= 4;
   if (cmd.bool('migratable')) flags |= 8;
   const xml = await attempt(`Failed to get XML of domain '${dom.getName()}'`, () => dom.getXMLDesc(flags));
-  ctl.print(withNewline(xml));
+  ctl.value(cmd, withNewline(xml), false);
 }
 
 /** The domain monitoring group. */
@@ -308,10 +309,10 @@ export const DOMAIN_INFO_COMMANDS: Record<string, CommandImpl> = {
   list: { run: list, json: true },
   dominfo: { run: dominfo, json: true },
   domstate: { run: domstate, json: true },
-  domid: { run: domid },
-  domname: { run: domname },
-  domuuid: { run: domuuid },
+  domid: { run: domid, json: true },
+  domname: { run: domname, json: true },
+  domuuid: { run: domuuid, json: true },
   domblklist: { run: domblklist, json: true },
   domiflist: { run: domiflist, json: true },
-  dumpxml: { run: dumpxml },
+  dumpxml: { run: dumpxml, json: true },
 };

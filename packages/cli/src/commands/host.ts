@@ -30,14 +30,14 @@ async function version(ctl: Ctl, cmd: Cmd): Promise<void> {
   ctl.print(`Running hypervisor: ${type} ${versionString(hv)}\n`);
 }
 
-async function uri(ctl: Ctl): Promise<void> {
+async function uri(ctl: Ctl, cmd: Cmd): Promise<void> {
   const u = await attempt('failed to get URI', async () => ctl.conn.getURI());
-  ctl.print(`${u}\n`);
+  ctl.value(cmd, u);
 }
 
-async function hostname(ctl: Ctl): Promise<void> {
+async function hostname(ctl: Ctl, cmd: Cmd): Promise<void> {
   const h = await attempt('failed to get hostname', () => ctl.conn.getHostname());
-  ctl.print(`${h}\n`);
+  ctl.value(cmd, h);
 }
 
 async function nodeinfo(ctl: Ctl, cmd: Cmd): Promise<void> {
@@ -65,9 +65,9 @@ async function nodeinfo(ctl: Ctl, cmd: Cmd): Promise<void> {
   ctl.print(field('Memory size:', `${info.memory} KiB`, 20));
 }
 
-async function capabilities(ctl: Ctl): Promise<void> {
+async function capabilities(ctl: Ctl, cmd: Cmd): Promise<void> {
   const caps = await attempt('failed to get capabilities', () => ctl.conn.getCapabilities());
-  ctl.print(withNewline(caps) + '\n');
+  ctl.value(cmd, withNewline(caps) + (ctl.wantsJSON(cmd) ? '' : '\n'), false);
 }
 
 async function domcapabilities(ctl: Ctl, cmd: Cmd): Promise<void> {
@@ -79,7 +79,7 @@ async function domcapabilities(ctl: Ctl, cmd: Cmd): Promise<void> {
       virttype: cmd.str('virttype'),
     }),
   );
-  ctl.print(withNewline(caps));
+  ctl.value(cmd, withNewline(caps), false);
 }
 
 async function connect(ctl: Ctl, cmd: Cmd): Promise<void> {
@@ -129,11 +129,11 @@ async function quit(): Promise<void> {}
 /** The host group and vksh's own commands. */
 export const HOST_COMMANDS: Record<string, CommandImpl> = {
   version: { run: version, json: true },
-  uri: { run: uri },
-  hostname: { run: hostname },
+  uri: { run: uri, json: true },
+  hostname: { run: hostname, json: true },
   nodeinfo: { run: nodeinfo, json: true },
-  capabilities: { run: capabilities },
-  domcapabilities: { run: domcapabilities },
+  capabilities: { run: capabilities, json: true },
+  domcapabilities: { run: domcapabilities, json: true },
   connect: { run: connect, noConnect: true },
   help: { run: help, noConnect: true },
   quit: { run: quit, noConnect: true },

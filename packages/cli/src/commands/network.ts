@@ -100,7 +100,7 @@ async function netInfo(ctl: Ctl, cmd: Cmd): Promise<void> {
 async function netDumpxml(ctl: Ctl, cmd: Cmd): Promise<void> {
   const { net } = await lookupNetwork(ctl, cmd);
   const xml = await attempt(`Failed to get XML of network`, () => net.getXMLDesc(cmd.bool('inactive') ? 1 : 0));
-  ctl.print(withNewline(xml));
+  ctl.value(cmd, withNewline(xml), false);
 }
 
 function fromFile(create: boolean): CommandImpl {
@@ -139,26 +139,26 @@ async function netAutostart(ctl: Ctl, cmd: Cmd): Promise<void> {
 
 async function netUuid(ctl: Ctl, cmd: Cmd): Promise<void> {
   const { net } = await lookupNetwork(ctl, cmd);
-  ctl.print(`${net.getUUIDString()}\n`);
+  ctl.value(cmd, net.getUUIDString());
 }
 
 async function netName(ctl: Ctl, cmd: Cmd): Promise<void> {
   const name = cmd.req('network');
   const net = await attempt(`failed to get network '${name}'`, () => ctl.conn.lookupNetworkByUUIDString(name));
-  ctl.print(`${net.getName()}\n`);
+  ctl.value(cmd, net.getName());
 }
 
 /** The networking group. */
 export const NETWORK_COMMANDS: Record<string, CommandImpl> = {
   'net-list': { run: netList, json: true },
   'net-info': { run: netInfo, json: true },
-  'net-dumpxml': { run: netDumpxml },
+  'net-dumpxml': { run: netDumpxml, json: true },
   'net-define': fromFile(false),
   'net-create': fromFile(true),
   'net-start': simple((n) => n.create(0), 'Network %s started', 'Failed to start network %s'),
   'net-destroy': simple((n) => n.destroy(), 'Network %s destroyed', 'Failed to destroy network %s'),
   'net-undefine': simple((n) => n.undefine(), 'Network %s has been undefined', 'Failed to undefine network %s'),
   'net-autostart': { run: netAutostart },
-  'net-uuid': { run: netUuid },
-  'net-name': { run: netName },
+  'net-uuid': { run: netUuid, json: true },
+  'net-name': { run: netName, json: true },
 };

@@ -148,7 +148,7 @@ async function poolInfo(ctl: Ctl, cmd: Cmd): Promise<void> {
 async function poolDumpxml(ctl: Ctl, cmd: Cmd): Promise<void> {
   const { pool } = await lookupPool(ctl, cmd);
   const xml = await attempt('Failed to get pool XML', () => pool.getXMLDesc(cmd.bool('inactive') ? 1 : 0));
-  ctl.print(withNewline(xml));
+  ctl.value(cmd, withNewline(xml), false);
 }
 
 function fromFile(create: boolean): CommandImpl {
@@ -236,7 +236,7 @@ function startFlags(cmd: Cmd): number {
 export const POOL_COMMANDS: Record<string, CommandImpl> = {
   'pool-list': { run: poolList, json: true },
   'pool-info': { run: poolInfo, json: true },
-  'pool-dumpxml': { run: poolDumpxml },
+  'pool-dumpxml': { run: poolDumpxml, json: true },
   'pool-define': fromFile(false),
   'pool-create': fromFile(true),
   'pool-define-as': { run: poolDefineAs },

@@ -205,10 +205,11 @@ async function snapshotCurrent(ctl: Ctl, cmd: Cmd): Promise<void> {
     throw new CmdError(`domain '${name}' has no current snapshot`);
   }
   if (cmd.bool('name')) {
-    ctl.print(snap.getName());
+    // virsh prints the bare name; the command's blank line ends it
+    ctl.value(cmd, snap.getName(), false);
     return;
   }
-  ctl.print(withNewline(await attempt('Failed to get snapshot XML', () => snap.getXMLDesc(cmd.bool('security-info') ? 1 : 0))));
+  ctl.value(cmd, withNewline(await attempt('Failed to get snapshot XML', () => snap.getXMLDesc(cmd.bool('security-info') ? 1 : 0))), false);
 }
 
 async function snapshotRevert(ctl: Ctl, cmd: Cmd): Promise<void> {
@@ -251,15 +252,15 @@ async function snapshotDumpxml(ctl: Ctl, cmd: Cmd): Promise<void> {
   } catch (e) {
     throw failure(e);
   }
-  ctl.print(withNewline(await attempt('Failed to get snapshot XML', () => snap.getXMLDesc(cmd.bool('security-info') ? 1 : 0))));
+  ctl.value(cmd, withNewline(await attempt('Failed to get snapshot XML', () => snap.getXMLDesc(cmd.bool('security-info') ? 1 : 0))), false);
 }
 
 /** The snapshot group. */
 export const SNAPSHOT_COMMANDS: Record<string, CommandImpl> = {
   'snapshot-create-as': { run: snapshotCreateAs },
   'snapshot-list': { run: snapshotList, json: true },
-  'snapshot-current': { run: snapshotCurrent },
+  'snapshot-current': { run: snapshotCurrent, json: true },
   'snapshot-revert': { run: snapshotRevert },
   'snapshot-delete': { run: snapshotDelete },
-  'snapshot-dumpxml': { run: snapshotDumpxml },
+  'snapshot-dumpxml': { run: snapshotDumpxml, json: true },
 };

@@ -71,7 +71,7 @@ async function volInfo(ctl: Ctl, cmd: Cmd): Promise<void> {
 
 async function volDumpxml(ctl: Ctl, cmd: Cmd): Promise<void> {
   const { vol } = await lookupVol(ctl, cmd);
-  ctl.print(withNewline(await attempt('Failed to get volume XML', () => vol.getXMLDesc(0))));
+  ctl.value(cmd, withNewline(await attempt('Failed to get volume XML', () => vol.getXMLDesc(0))), false);
 }
 
 async function volCreate(ctl: Ctl, cmd: Cmd): Promise<void> {
@@ -260,7 +260,7 @@ async function volDownload(ctl: Ctl, cmd: Cmd): Promise<void> {
 export const VOLUME_COMMANDS: Record<string, CommandImpl> = {
   'vol-list': { run: volList, json: true },
   'vol-info': { run: volInfo, json: true },
-  'vol-dumpxml': { run: volDumpxml },
+  'vol-dumpxml': { run: volDumpxml, json: true },
   'vol-create': { run: volCreate },
   'vol-create-as': { run: volCreateAs },
   'vol-clone': { run: volClone },
@@ -270,21 +270,24 @@ export const VOLUME_COMMANDS: Record<string, CommandImpl> = {
   'vol-upload': { run: volUpload },
   'vol-download': { run: volDownload },
   'vol-path': {
+    json: true,
     run: async (ctl, cmd) => {
       const { vol } = await lookupVol(ctl, cmd);
-      ctl.print(`${await attempt('failed to get vol path', () => volPath(vol))}\n`);
+      ctl.value(cmd, await attempt('failed to get vol path', () => volPath(vol)));
     },
   },
   'vol-key': {
+    json: true,
     run: async (ctl, cmd) => {
       const { vol } = await lookupVol(ctl, cmd);
-      ctl.print(`${vol.getKey()}\n`);
+      ctl.value(cmd, vol.getKey());
     },
   },
   'vol-name': {
+    json: true,
     run: async (ctl, cmd) => {
       const { vol } = await lookupVol(ctl, cmd);
-      ctl.print(`${vol.getName()}\n`);
+      ctl.value(cmd, vol.getName());
     },
   },
 };
