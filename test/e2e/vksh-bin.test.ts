@@ -1,0 +1,96 @@
+/**
+ * vksh as a program: the bundled bin (packages/cli/bin/vksh.js -> dist/vksh.cjs) spawned as a
+ * real process, non-interactively and as an interactive shell with piped stdin.
+ */
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const cli = join(root, 'packages', 'cli');
+const bin = join(cli, 'bin', 'vksh.js');
+
+/** Runs the bin; NODE_OPTIONS from the test runner (tsx) must not reach the built program. */
+function vksh(args: string[], input?: string, env: Record<string, string> = {}): { stdout: string; stderr: string; status: number | null } {
+  const res = spawnSync(process.execPath, [bin, ...args], {
+    input: input ?? '',
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/', ...env },
+  });
+  return { stdout: res.stdout, stderr: res.stderr, status: res.status };
+}
+
+describe('vksh bin (bundled, real processes)', function () {
+  this.timeout(60000);
+
+  before(function () {
+    if (existsSync(join(cli, 'dist', 'vksh.cjs'))) return;
+    // A test run without `npm run build` builds the bundle rather than assume it.
+    const b = spawnSync(process.execPath, [join(cli, 'scripts', 'bundle.mjs')], { cwd: cli, encoding: 'utf8' });
+    assert.equal(b.status, 0, b.stderr);
+  });
+
+  it('lists test:///default exactly as virsh', () => {
+    const golden = (JSON.parse(readFileSync(join(cli, 'test', 'golden', 'cases.json'), 'utf8')) as { args: string[]; stdout: string }[]).find(
+      (c) => c.args.join(' ') === '-c test:///default list --all',
+    );
+    assert.ok(golden);
+    assert.deepEqual(vksh(['-c', 'test:///default', 'list', '--all']), { stdout: golden.stdout, stderr: '', status: 0 });
+  });
+
+  it('runs a multi-command string on one connection and exits with the last status', () => {
+    const r = vksh(['-c', 'test:///default', 'destroy test; list --all --name; destroy test']);
+    assert.equal(r.stdout, "Domain 'test' destroyed\n\ntest\n\n\n");
+    assert.equal(r.stderr, "error: Failed to destroy domain 'test'\nerror: Requested operation is not valid: domain is not running\n");
+    assert.equal(r.status, 1);
+  });
+
+  it('takes the URI from LIBVIRT_DEFAULT_URI and reports parse errors with status 1', () => {
+    assert.deepEqual(vksh(['uri'], undefined, { LIBVIRT_DEFAULT_URI: 'test:///default' }), { stdout: 'test:///default\n\n', stderr: '', status: 0 });
+    assert.deepEqual(vksh(['-c', 'test:///default', 'nosuch']), { stdout: '', stderr: "error: unknown command: 'nosuch'\n", status: 1 });
+    assert.deepEqual(vksh(['-x']), { stdout: '', stderr: "error: unsupported option '-x'. See --help.\n", status: 1 });
+  });
+
+  it('fails to connect in virsh form', () => {
+    const r = vksh(['-c', 'bogus:///x', 'list']);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /^error: failed to connect to the hypervisor\nerror: .+\n$/);
+  });
+
+  it('is an interactive shell on piped stdin: banner, prompt, echo, errors, quit', () => {
+    const r = vksh(['-c', 'test:///default'], 'list --name\nnosuch\ndomstate test\nquit\nlist\n');
+    assert.equal(
+      r.stdout,
+      "Welcome to vksh, the virtualization interactive terminal.\n\nType:  'help' for help with commands\n       'quit' to quit\n\n" +
+        'vksh # list --name\ntest\n\nvksh # nosuch\nvksh # domstate test\nrunning\n\nvksh # quit\n\n',
+    );
+    assert.equal(r.stderr, "error: unknown command: 'nosuch'\n");
+    assert.equal(r.status, 0);
+  });
+
+  it('keeps state across shell lines and shows the read-only prompt with -r', () => {
+    const rw = vksh(['-q', '-c', 'test:///default'], 'suspend test\ndomstate test --reason\n');
+    assert.equal(rw.stdout, "vksh # suspend test\nDomain 'test' suspended\nvksh # domstate test --reason\npaused (user)\nvksh # \n");
+    const ro = vksh(['-q', '-r', '-c', 'test:///default'], 'suspend test\n');
+    assert.equal(ro.stdout, 'vksh > suspend test\nvksh > \n');
+    assert.equal(ro.stderr, "error: Failed to suspend domain 'test'\nerror: operation forbidden: read only access prevents virDomainSuspend\n");
+  });
+
+  it('is linked as node_modules/.bin/vksh by the workspace install', function () {
+    const link = join(root, 'node_modules', '.bin', 'vksh');
+    if (!existsSync(link)) {
+      console.log('    skipped: node_modules/.bin/vksh missing (run npm install at the root)');
+      this.skip();
+    }
+    const cwd = mkdtempSync(join(tmpdir(), 'vksh-bin-'));
+    try {
+      const r = spawnSync(link, ['-c', 'test:///default', 'list', '--name'], { cwd, encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
+      assert.equal(r.stdout, 'test\n\n');
+    } finally {
+      rmSync(cwd, { recursive: true, force: true });
+    }
+  });
+});
