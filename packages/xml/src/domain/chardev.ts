@@ -4,11 +4,12 @@
 import { ElementReader } from '../model/element-reader.js';
 import { buildElement } from '../model/extra.js';
 import type { XmlElement } from '../tree/xml-node.js';
-import { xmlError } from '../util/codes.js';
+import { checkSupported, xmlError } from '../util/codes.js';
 import { parseUInt } from '../util/units.js';
 import { formatAddress, formatAlias, keepExtra, readDeviceCommon } from './device-common.js';
 import type { ChardevDef, ChardevSource } from './device-types.js';
 
+const CHR_TYPES = ['null', 'vc', 'pty', 'dev', 'file', 'pipe', 'stdio', 'udp', 'tcp', 'unix', 'spicevmc', 'spiceport', 'nmdm', 'qemu-vdagent', 'dbus'];
 const SOURCE_ATTRS = ['mode', 'path', 'host', 'service'] as const;
 
 /** Parses a character device element (any of the four names). */
@@ -16,6 +17,7 @@ export function parseChardev(el: XmlElement): ChardevDef {
   const r = new ElementReader(el);
   const c: ChardevDef = { sources: [] };
   const type = r.attr('type');
+  checkSupported(type, CHR_TYPES, (v) => `unknown type presented to host for character device: ${v}`);
   if (type !== undefined) c.type = type;
   for (const s of r.children('source')) {
     const sr = new ElementReader(s);

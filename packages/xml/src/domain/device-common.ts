@@ -5,8 +5,7 @@
 import { ElementReader } from '../model/element-reader.js';
 import { buildElement } from '../model/extra.js';
 import type { XmlElement } from '../tree/xml-node.js';
-import { parseUInt } from '../util/units.js';
-import { xmlError } from '../util/codes.js';
+import { missingAttr, propUInt } from '../util/codes.js';
 import type { AttrElement, BootOrder, DeviceAddress, DeviceCommon } from './device-types.js';
 
 /** Reads all attributes of `el` into a record, except those listed. */
@@ -63,9 +62,8 @@ export function readBoot(r: ElementReader, element = 'boot'): BootOrder | undefi
   if (!b) return undefined;
   const br = new ElementReader(b);
   const raw = br.attr('order');
-  const order = parseUInt(raw);
-  if (raw === undefined || order === undefined || order === 0) throw xmlError(`incorrect boot order '${raw ?? ''}', expecting positive integer`);
-  void element;
+  if (raw === undefined) throw missingAttr('order', element);
+  const order = propUInt(raw, 'order', element, true)!;
   const out: BootOrder = { order };
   const extra = br.extra();
   if (extra) out.extra = extra;

@@ -5,7 +5,7 @@ import { virtError } from '@virtkit/core';
 import { ElementReader } from '../model/element-reader.js';
 import { buildElement } from '../model/extra.js';
 import type { XmlElement } from '../tree/xml-node.js';
-import { checkEnum, VIR_ERR_NO_TARGET, VIR_FROM_DOMAIN } from '../util/codes.js';
+import { checkEnum, VIR_ERR_NO_TARGET, VIR_FROM_DOMAIN, xmlError } from '../util/codes.js';
 import { attrRecord, formatAddress, formatAlias, formatBoot, keepExtra, readBoot, readDeviceCommon, recordAttrs } from './device-common.js';
 import type { DiskDef, DiskSource, DiskSourceHost } from './device-types.js';
 
@@ -42,6 +42,22 @@ function parseSource(el: XmlElement): DiskSource {
   return src;
 }
 
+/** virDiskNameParse: a known prefix, lowercase letters, optional partition digits. */
+export function isDiskName(name: string): boolean {
+  return /^(?:fd|hd|vd|sd|xvd|ubd)[a-z]*[0-9]*$/.test(name);
+}
+
+/** The bus libvirt infers from the target name when none is given. */
+export function defaultBus(dev: string, device: string | undefined): string {
+  if (device === 'floppy') return 'fdc';
+  if (dev.startsWith('hd')) return 'ide';
+  if (dev.startsWith('sd')) return 'scsi';
+  if (dev.startsWith('vd')) return 'virtio';
+  if (dev.startsWith('xvd')) return 'xen';
+  if (dev.startsWith('ubd')) return 'uml';
+  return 'ide';
+}
+
 /** Parses one `<disk>` element. */
 export function parseDisk(el: XmlElement): DiskDef {
   const r = new ElementReader(el);
@@ -60,10 +76,11 @@ export function parseDisk(el: XmlElement): DiskDef {
   }
   const bus = checkEnum(tr.attr('bus'), DISK_BUSES, 'bus', 'target');
   const disk: DiskDef = { target: { dev } };
-  if (bus !== undefined) disk.target.bus = bus;
+  disk.target.bus = bus ?? defaultBus(dev, device);
   keepExtra(tr, disk.target);
-  if (type !== undefined) disk.type = type;
-  if (device !== undefined) disk.device = device;
+  // libvirt's defaults, always written back
+  disk.type = type ?? 'file';
+  disk.device = device ?? 'disk';
   if (driverEl) {
     const dr = new ElementReader(driverEl);
     const name = dr.attr('name');
@@ -76,7 +93,8 @@ export function parseDisk(el: XmlElement): DiskDef {
     disk.driver = drv;
   }
   if (source) disk.source = source;
-  if (r.bareFlag('readonly')) disk.readonly = true;
+  // libvirt makes every CD-ROM read-only
+  if (r.bareFlag('readonly') || disk.device === 'cdrom') disk.readonly = true;
   if (r.bareFlag('shareable')) disk.shareable = true;
   if (r.bareFlag('transient')) disk.transient = true;
   const serial = r.simpleText('serial');
@@ -85,6 +103,7 @@ export function parseDisk(el: XmlElement): DiskDef {
   if (boot) disk.boot = boot;
   readDeviceCommon(r, disk);
   keepExtra(r, disk);
+  if (!disk.address && !isDiskName(dev)) throw xmlError(`Unknown disk name '${dev}' and no address specified`);
   return disk;
 }
 

@@ -12,6 +12,7 @@ import {
   VIR_ERR_NO_NAME,
   VIR_FROM_DOMAIN,
   VIR_FROM_XML,
+  propUInt,
   xmlError,
 } from '../util/codes.js';
 import { parseUUID } from '../util/uuid.js';
@@ -63,12 +64,8 @@ function parseVcpu(el: XmlElement): DomainVcpu {
   const v: DomainVcpu = { count };
   const placement = checkEnum(r.attr('placement'), ['static', 'auto'] as const, 'placement', 'vcpu');
   if (placement) v.placement = placement;
-  const cur = r.attr('current');
-  if (cur !== undefined) {
-    const n = parseUInt(cur);
-    if (n === undefined) throw xmlError('current vcpus count must be an integer');
-    v.current = n;
-  }
+  const cur = propUInt(r.attr('current'), 'current', 'vcpu');
+  if (cur !== undefined) v.current = cur;
   const cpuset = r.attr('cpuset');
   if (cpuset !== undefined) v.cpuset = cpuset;
   keepExtra(r, v);
@@ -150,13 +147,8 @@ function parseCpu(el: XmlElement): DomainCpu {
     const tr = new ElementReader(t);
     const topo: NonNullable<DomainCpu['topology']> = {};
     for (const k of ['sockets', 'dies', 'cores', 'threads'] as const) {
-      const raw = t.attributes.find((a) => a.name === k)?.value;
-      const n = parseUInt(raw);
-      if (raw !== undefined && n === undefined) throw xmlError(`Invalid '${k}' value in CPU topology`);
-      if (n !== undefined) {
-        tr.attr(k);
-        topo[k] = n;
-      }
+      const n = propUInt(tr.attr(k), k, 'topology');
+      if (n !== undefined) topo[k] = n;
     }
     keepExtra(tr, topo);
     cpu.topology = topo;
@@ -167,7 +159,11 @@ function parseCpu(el: XmlElement): DomainCpu {
 
 function lifecycle(r: ElementReader, name: string, allowed: string[]): string | undefined {
   const v = r.simpleText(name);
-  if (v !== undefined && !allowed.includes(v)) throw virtError(VIR_ERR_CONFIG_UNSUPPORTED, `unknown ${name} action: ${v}`, VIR_FROM_DOMAIN);
+  if (v === undefined) return undefined;
+  if (!CRASH.includes(v)) throw virtError(VIR_ERR_CONFIG_UNSUPPORTED, `unknown ${name} action: ${v}`, VIR_FROM_DOMAIN);
+  if (!allowed.includes(v)) {
+    throw virtError(VIR_ERR_CONFIG_UNSUPPORTED, `Lifecycle event '${name.slice(3)}' doesn't support '${v}' action`, VIR_FROM_DOMAIN);
+  }
   return v;
 }
 
@@ -193,7 +189,8 @@ export function parseDomainElement(root: XmlElement): DomainDef {
   const def: DomainDef = { type, name, memory: 0, os: { type: 'hvm', boot: [], initargs: [] }, devices: emptyDevices() };
   if (id !== undefined) def.id = id;
   const uuidEl = r.child('uuid');
-  if (uuidEl) {
+  // an empty <uuid/> counts as none (libvirt generates one)
+  if (uuidEl && elementText(uuidEl) !== '') {
     const u = parseUUID(elementText(uuidEl));
     if (!u) throw virtError(VIR_ERR_INTERNAL_ERROR, 'malformed uuid element', VIR_FROM_DOMAIN);
     def.uuid = u;
@@ -261,7 +258,34 @@ export function parseDomainElement(root: XmlElement): DomainDef {
   keepExtra(r, def);
   const numa = def.cpu?.extra?.children.some((c) => c.node.name === 'numa');
   if (def.memory === 0 && !numa) throw xmlError('Memory size must be specified via <memory> or in the <numa> configuration');
-  // libvirt fills and clamps the balloon to the maximum
-  if (def.currentMemory === undefined || def.currentMemory > def.memory) def.currentMemory = def.memory;
+  applyParseDefaults(def);
   return def;
+}
+
+/**
+ * The defaults libvirt's parser puts into every definition (and so into every XMLDesc): the
+ * balloon clamped to the maximum, one static vCPU, clock utc, destroy/restart/destroy, and for
+ * hvm guests without any boot order `<boot dev='hd'/>`.
+ */
+function applyParseDefaults(def: DomainDef): void {
+  if (def.currentMemory === undefined || def.currentMemory > def.memory) def.currentMemory = def.memory;
+  def.vcpu ??= { count: 1 };
+  if (def.vcpu.placement === undefined) def.vcpu.placement = 'static';
+  def.clock ??= { offset: 'utc' };
+  if (def.clock.offset === undefined) def.clock.offset = 'utc';
+  def.onPoweroff ??= 'destroy';
+  def.onReboot ??= 'restart';
+  def.onCrash ??= 'destroy';
+  const d = def.devices;
+  const orders = [...d.disks, ...d.interfaces, ...d.hostdevs].flatMap((x) => (x.boot ? [x.boot.order] : []));
+  const perDevice = orders.length > 0 || (d.extra?.children.some((c) => c.node.children.some((k) => k.type === 'element' && k.name === 'boot')) ?? false);
+  if (perDevice && def.os.boot.length) {
+    throw virtError(VIR_ERR_CONFIG_UNSUPPORTED, 'per-device boot elements cannot be used together with os/boot elements', VIR_FROM_DOMAIN);
+  }
+  const seen = new Set<number>();
+  for (const o of orders) {
+    if (seen.has(o)) throw virtError(VIR_ERR_CONFIG_UNSUPPORTED, `boot order '${o}' used for more than one device`, VIR_FROM_DOMAIN);
+    seen.add(o);
+  }
+  if (def.os.type === 'hvm' && def.os.boot.length === 0 && !perDevice) def.os.boot.push('hd');
 }

@@ -4,9 +4,8 @@
 import { ElementReader } from '../model/element-reader.js';
 import { buildElement } from '../model/extra.js';
 import type { XmlElement } from '../tree/xml-node.js';
-import { checkEnum, missingAttr, xmlError } from '../util/codes.js';
+import { checkEnum, propNonNegativeInt, xmlError } from '../util/codes.js';
 import { isMulticastMAC, normalizeMAC } from '../util/mac.js';
-import { parseUInt } from '../util/units.js';
 import { formatAddress, formatAlias, formatBoot, keepExtra, readBoot, readDeviceCommon } from './device-common.js';
 import type { ControllerDef, InterfaceDef } from './device-types.js';
 
@@ -16,8 +15,8 @@ const NET_SOURCE_ATTRS = ['network', 'portgroup', 'bridge', 'dev', 'mode'] as co
 /** Parses one `<interface>`; a bad or multicast MAC is VIR_ERR_XML_ERROR as in libvirt. */
 export function parseInterface(el: XmlElement): InterfaceDef {
   const r = new ElementReader(el);
-  const type = r.attr('type');
-  if (type === undefined) throw missingAttr('type', 'interface');
+  // libvirt's default interface type is 'user'
+  const type = r.attr('type') ?? 'user';
   checkEnum(type, NET_TYPES, 'type', 'interface');
   const net: InterfaceDef = { type };
   const macEl = r.child('mac');
@@ -100,12 +99,8 @@ export function parseController(el: XmlElement): ControllerDef {
   const type = r.attr('type') ?? 'ide';
   checkEnum(type, CONTROLLER_TYPES, 'type', 'controller');
   const c: ControllerDef = { type };
-  const idx = r.attr('index');
-  if (idx !== undefined) {
-    const n = parseUInt(idx, 2147483647);
-    if (n === undefined) throw xmlError(`Cannot parse controller index ${idx}`);
-    c.index = n;
-  }
+  const idx = propNonNegativeInt(r.attr('index'), 'index', 'controller');
+  if (idx !== undefined) c.index = idx;
   const model = r.attr('model');
   if (model !== undefined) c.model = model;
   readDeviceCommon(r, c);

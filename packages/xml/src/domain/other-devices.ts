@@ -5,7 +5,8 @@
 import { ElementReader } from '../model/element-reader.js';
 import { buildElement } from '../model/extra.js';
 import type { XmlElement } from '../tree/xml-node.js';
-import { checkEnum, missingAttr } from '../util/codes.js';
+import { checkEnum, checkSupported, missingAttr, VIR_ERR_INTERNAL_ERROR, VIR_FROM_DOMAIN } from '../util/codes.js';
+import { virtError } from '@virtkit/core';
 import { parseInt32, parseUInt } from '../util/units.js';
 import {
   formatAddress,
@@ -21,13 +22,21 @@ import {
 } from './device-common.js';
 import type { FilesystemDef, GraphicsDef, HostdevDef, InputDef, MemballoonDef, ModelDeviceDef, RngDef, VideoDef, WatchdogDef } from './device-types.js';
 
+const INPUT_TYPES = ['mouse', 'tablet', 'keyboard', 'passthrough', 'evdev'];
+const VIDEO_MODELS = ['default', 'vga', 'cirrus', 'vmvga', 'xen', 'vbox', 'qxl', 'parallels', 'virtio', 'gop', 'none', 'bochs', 'ramfb'];
+const WATCHDOG_MODELS = ['i6300esb', 'ib700', 'diag288', 'itco'];
+const HOSTDEV_MODES = ['subsystem', 'capabilities'];
+const SOUND_MODELS = ['sb16', 'es1370', 'pcspk', 'ac97', 'ich6', 'ich9', 'usb', 'ich7'];
+const RNG_MODELS = ['virtio', 'virtio-transitional', 'virtio-non-transitional'];
+const FS_TYPES = ['mount', 'block', 'file', 'template', 'ram', 'bind', 'volume'];
 const GRAPHICS_TYPES = ['sdl', 'vnc', 'rdp', 'desktop', 'spice', 'egl-headless', 'dbus'];
 
 /** Parses `<input>`. */
 export function parseInput(el: XmlElement): InputDef {
   const r = new ElementReader(el);
   const type = r.attr('type');
-  if (type === undefined) throw missingAttr('type', 'input');
+  if (type === undefined) throw virtError(VIR_ERR_INTERNAL_ERROR, 'missing input device type', VIR_FROM_DOMAIN);
+  checkSupported(type, INPUT_TYPES, (v) => `unknown input device type '${v}'`);
   const d: InputDef = { type };
   const bus = r.attr('bus');
   if (bus !== undefined) d.bus = bus;
@@ -50,6 +59,9 @@ export function parseGraphics(el: XmlElement): GraphicsDef {
   const d: GraphicsDef = { type };
   const port = el.attributes.find((a) => a.name === 'port')?.value;
   const p = port === undefined ? undefined : parseInt32(port);
+  if (port !== undefined && p === undefined && (type === 'vnc' || type === 'spice')) {
+    throw virtError(VIR_ERR_INTERNAL_ERROR, `cannot parse ${type} port ${port}`, VIR_FROM_DOMAIN);
+  }
   if (p !== undefined) {
     r.attr('port');
     d.port = p;
@@ -87,6 +99,7 @@ export function parseVideo(el: XmlElement): VideoDef {
     const mr = new ElementReader(m);
     const model: NonNullable<VideoDef['model']> = {};
     const type = mr.attr('type');
+    checkSupported(type, VIDEO_MODELS, (v) => `unknown video model '${v}'`);
     if (type !== undefined) model.type = type;
     const vram = parseUInt(m.attributes.find((a) => a.name === 'vram')?.value);
     if (vram !== undefined) {
@@ -133,6 +146,7 @@ export function parseModelDevice(el: XmlElement): ModelDeviceDef {
   const type = r.attr('type');
   if (type !== undefined) d.type = type;
   const model = r.attr('model');
+  if (el.name === 'sound') checkEnum(model, SOUND_MODELS, 'model', 'sound');
   if (model !== undefined) d.model = model;
   readDeviceCommon(r, d);
   keepExtra(r, d);
@@ -149,6 +163,7 @@ export function parseHostdev(el: XmlElement): HostdevDef {
   const r = new ElementReader(el);
   const d: HostdevDef = {};
   const mode = r.attr('mode');
+  checkSupported(mode, HOSTDEV_MODES, (v) => `unknown hostdev mode '${v}'`);
   if (mode !== undefined) d.mode = mode;
   const type = r.attr('type');
   if (type !== undefined) d.type = type;
@@ -179,9 +194,9 @@ export function parseWatchdog(el: XmlElement): WatchdogDef {
   const r = new ElementReader(el);
   const d: WatchdogDef = {};
   const model = r.attr('model');
+  checkSupported(model, WATCHDOG_MODELS, (v) => `unknown watchdog model '${v}'`);
   if (model !== undefined) d.model = model;
-  const action = r.attr('action');
-  if (action !== undefined) d.action = action;
+  d.action = r.attr('action') ?? 'reset';
   readDeviceCommon(r, d);
   keepExtra(r, d);
   return d;
@@ -213,6 +228,7 @@ export function parseRng(el: XmlElement): RngDef {
   const r = new ElementReader(el);
   const d: RngDef = {};
   const model = r.attr('model');
+  checkSupported(model, RNG_MODELS, (v) => `unknown RNG model '${v}'`);
   if (model !== undefined) d.model = model;
   const b = r.peek('backend');
   if (b && b.children.every((c) => c.type === 'text')) {
@@ -247,6 +263,7 @@ export function parseFilesystem(el: XmlElement): FilesystemDef {
   const r = new ElementReader(el);
   const d: FilesystemDef = {};
   const type = r.attr('type');
+  checkEnum(type, FS_TYPES, 'type', 'filesystem');
   if (type !== undefined) d.type = type;
   const am = r.attr('accessmode');
   if (am !== undefined) d.accessmode = am;

@@ -7,7 +7,7 @@ import { textElement } from '../model/common-fields.js';
 import type { XmlElement } from '../tree/xml-node.js';
 import { formatXmlElement } from '../tree/xml-format.js';
 import { parseXmlDocument } from '../tree/xml-parse.js';
-import { VIR_FROM_DOMAIN_SNAPSHOT, xmlError } from '../util/codes.js';
+import { checkEnum, VIR_FROM_DOMAIN_SNAPSHOT, xmlError } from '../util/codes.js';
 import { keepExtra } from './device-common.js';
 import { expectRoot } from './domain-parse.js';
 import { parseUInt } from '../util/units.js';
@@ -64,7 +64,7 @@ export function parseDomainSnapshotElement(root: XmlElement): DomainSnapshotDef 
   if (mem) {
     const mr = new ElementReader(mem);
     def.memory = {};
-    const s = mr.attr('snapshot');
+    const s = checkEnum(mr.attr('snapshot'), ['no', 'internal', 'external', 'manual'], 'snapshot', 'memory');
     if (s !== undefined) def.memory.snapshot = s;
     const f = mr.attr('file');
     if (f !== undefined) def.memory.file = f;

@@ -8,10 +8,13 @@ import { readUUID, textElement } from '../model/common-fields.js';
 import type { XmlElement } from '../tree/xml-node.js';
 import { formatXmlElement, markExpanded, markLibxmlDump } from '../tree/xml-format.js';
 import { parseXmlDocument } from '../tree/xml-parse.js';
-import { VIR_ERR_INTERNAL_ERROR, VIR_ERR_NO_NAME, VIR_FROM_NETWORK, xmlError } from '../util/codes.js';
+import { isIP } from 'node:net';
+import { checkSupported, propUInt, VIR_ERR_INTERNAL_ERROR, VIR_ERR_NO_NAME, VIR_FROM_NETWORK, VIR_FROM_XML, xmlError } from '../util/codes.js';
 import { isMulticastMAC, normalizeMAC } from '../util/mac.js';
 import { expectRoot } from '../domain/domain-parse.js';
 import { keepExtra } from '../domain/device-common.js';
+
+const FORWARD_MODES = ['nat', 'route', 'open', 'bridge', 'private', 'vepa', 'passthrough', 'hostdev'];
 
 /** `<ip address='192.168.122.1' netmask='255.255.255.0'>` with dhcp etc. kept as extra. */
 export interface NetworkIp extends HasExtra {
@@ -50,7 +53,8 @@ export function parseNetworkElement(root: XmlElement): NetworkDef {
   const r = new ElementReader(root);
   const name = r.simpleText('name')?.trim();
   if (!name) throw virtError(VIR_ERR_NO_NAME, undefined, VIR_FROM_NETWORK);
-  if (name.includes('/')) throw xmlError(`name ${name} cannot contain '/'`, VIR_FROM_NETWORK);
+  // libvirt's network parser reports this one as an XML_DETAIL from the XML domain
+  if (name.includes('/')) throw virtError(35, 'invalid char in name: /', VIR_FROM_XML);
   const def: NetworkDef = { name, ips: [] };
   const uuid = readUUID(r, () => virtError(VIR_ERR_INTERNAL_ERROR, `malformed uuid element`, VIR_FROM_NETWORK));
   if (uuid) def.uuid = uuid;
@@ -65,6 +69,7 @@ export function parseNetworkElement(root: XmlElement): NetworkDef {
     const fr = new ElementReader(fwd);
     def.forward = {};
     const mode = fr.attr('mode');
+    checkSupported(mode, FORWARD_MODES, (v) => `unknown forwarding type '${v}'`, VIR_FROM_NETWORK);
     if (mode !== undefined) def.forward.mode = mode;
     const dev = fr.attr('dev');
     if (dev !== undefined) def.forward.dev = dev;
@@ -103,14 +108,12 @@ export function parseNetworkElement(root: XmlElement): NetworkDef {
     const family = ir.attr('family');
     if (family !== undefined) ip.family = family;
     const address = ir.attr('address');
+    if (address !== undefined && !isIP(address)) throw xmlError(`Invalid address '${address}' in network '${name}'`, VIR_FROM_NETWORK);
     if (address !== undefined) ip.address = address;
     const netmask = ir.attr('netmask');
     if (netmask !== undefined) ip.netmask = netmask;
-    const prefixRaw = ipEl.attributes.find((a) => a.name === 'prefix')?.value;
-    if (prefixRaw !== undefined && /^[0-9]{1,3}$/.test(prefixRaw)) {
-      ir.attr('prefix');
-      ip.prefix = Number(prefixRaw);
-    }
+    const prefix = propUInt(ir.attr('prefix'), 'prefix', 'ip');
+    if (prefix !== undefined) ip.prefix = prefix;
     keepExtra(ir, ip);
     def.ips.push(ip);
   }

@@ -100,9 +100,19 @@ export function parseStoragePoolElement(root: XmlElement): StoragePoolDef {
   const def: StoragePoolDef = { type, name };
   const uuid = readUUID(r, () => xmlError('malformed uuid element', VIR_FROM_STORAGE));
   if (uuid) def.uuid = uuid;
+  // libvirt ignores sizes in a pool definition (they are runtime values): keep bad ones verbatim
   for (const k of ['capacity', 'allocation', 'available'] as const) {
-    const s = readByteSize(r, k, () => xmlError(`malformed ${k} element`, VIR_FROM_STORAGE));
-    if (s) def[k] = s;
+    const el = r.peek(k);
+    if (!el) continue;
+    try {
+      const s = readByteSize(new ElementReader({ type: 'element', name: 'pool', attributes: [], children: [el] }), k, () => new Error());
+      if (s) {
+        r.use(el);
+        def[k] = s;
+      }
+    } catch {
+      // left in extra
+    }
   }
   if (source) def.source = source;
   const tgt = r.child('target');

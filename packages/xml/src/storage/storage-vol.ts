@@ -1,7 +1,7 @@
 /**
  * Storage volume documents (`<volume>`): typed model, parse and format. Sizes in bytes.
  */
-import { ElementReader } from '../model/element-reader.js';
+import { ElementReader, elementText } from '../model/element-reader.js';
 import { buildElement, type HasExtra } from '../model/extra.js';
 import { formatByteSize, readByteSize, textElement, type ByteSize } from '../model/common-fields.js';
 import type { XmlElement } from '../tree/xml-node.js';
@@ -40,12 +40,14 @@ export function parseStorageVolElement(root: XmlElement): StorageVolDef {
   const type = r.attr('type');
   const key = r.simpleText('key');
   const malformed = (what: string) => () => xmlError(`malformed ${what} element`, VIR_FROM_STORAGE);
-  const capacity = readByteSize(r, 'capacity', malformed('capacity'));
+  const capEl = r.peek('capacity');
+  const capacity = capEl && elementText(capEl) !== '' ? readByteSize(r, 'capacity', malformed('capacity')) : undefined;
   if (!capacity) throw xmlError('missing capacity element', VIR_FROM_STORAGE);
   const def: StorageVolDef = { name, capacity };
   if (type !== undefined) def.type = type;
   if (key !== undefined) def.key = key;
-  const allocation = readByteSize(r, 'allocation', malformed('allocation'));
+  // libvirt 9.0 reports a bad allocation as a malformed capacity
+  const allocation = readByteSize(r, 'allocation', malformed('capacity'));
   if (allocation) def.allocation = allocation;
   const physical = readByteSize(r, 'physical', malformed('physical'));
   if (physical) def.physical = physical;

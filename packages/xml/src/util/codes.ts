@@ -56,3 +56,39 @@ export function checkEnum<T extends string>(value: string | undefined, allowed: 
 
 /** VIR_ERR_OPERATION_INVALID. */
 export const VIR_ERR_OPERATION_INVALID = 55;
+
+/**
+ * virXMLPropUInt-style parsing of a non-negative integer attribute: "Expected non-negative
+ * integer value" when not a number, "Zero is not permitted" when `nonzero` and 0.
+ */
+export function propUInt(value: string | undefined, attr: string, element: string, nonzero = false): number | undefined {
+  if (value === undefined) return undefined;
+  const ok = /^[ \t\n\v\f\r]*\+?[0-9]+$/.test(value) && Number(value) <= 4294967295;
+  if (!ok) {
+    throw virtError(VIR_ERR_XML_ERROR, `Invalid value for attribute '${attr}' in element '${element}': '${value}'. Expected non-negative integer value`, VIR_FROM_XML);
+  }
+  const n = Number(value);
+  if (nonzero && n === 0) throw virtError(VIR_ERR_XML_ERROR, `Invalid value for attribute '${attr}' in element '${element}': Zero is not permitted`, VIR_FROM_XML);
+  return n;
+}
+
+/** virXMLPropInt with VIR_XML_PROP_NONNEGATIVE: "Expected integer value" / "Expected non-negative value". */
+export function propNonNegativeInt(value: string | undefined, attr: string, element: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^[ \t\n\v\f\r]*[-+]?[0-9]+$/.test(value) || Math.abs(Number(value)) > 2147483647) {
+    throw virtError(VIR_ERR_XML_ERROR, `Invalid value for attribute '${attr}' in element '${element}': '${value}'. Expected integer value`, VIR_FROM_XML);
+  }
+  const n = Number(value);
+  if (n < 0) throw virtError(VIR_ERR_XML_ERROR, `Invalid value for attribute '${attr}' in element '${element}': '${value}'. Expected non-negative value`, VIR_FROM_XML);
+  return n;
+}
+
+/** VIR_ERR_CONFIG_UNSUPPORTED "unsupported configuration: detail" from the domain code. */
+export function unsupported(detail: string, domain = VIR_FROM_DOMAIN): VirtError {
+  return virtError(VIR_ERR_CONFIG_UNSUPPORTED, detail, domain);
+}
+
+/** Checks `value` against `allowed`, else VIR_ERR_CONFIG_UNSUPPORTED with `message(value)`. */
+export function checkSupported(value: string | undefined, allowed: readonly string[], message: (v: string) => string, domain = VIR_FROM_DOMAIN): void {
+  if (value !== undefined && !allowed.includes(value)) throw unsupported(message(value), domain);
+}
