@@ -11,13 +11,17 @@ function tempName(path: string): string {
   return `${path}.tmp-${process.pid}-${++counter}`;
 }
 
-/** Writes `data` to `path` atomically. */
-export async function writeFileAtomic(path: string, data: string | Buffer, mode = 0o600): Promise<void> {
+/**
+ * Writes `data` to `path` atomically. `durable` adds an fsync before the rename (definitions);
+ * runtime status files skip it: they describe processes that do not survive a host crash
+ * anyway, and readers still never see a torn file.
+ */
+export async function writeFileAtomic(path: string, data: string | Buffer, mode = 0o600, durable = true): Promise<void> {
   const tmp = tempName(path);
   const fh = await open(tmp, 'w', mode);
   try {
     await fh.writeFile(data);
-    await fh.sync();
+    if (durable) await fh.sync();
   } finally {
     await fh.close();
   }

@@ -114,7 +114,7 @@ export class DomainStore {
 
   /** Writes a status file. */
   async writeStatus(status: DomainStatus): Promise<void> {
-    await writeFileAtomic(join(this.#paths.stateDir, `${status.name}.json`), JSON.stringify(status));
+    await writeFileAtomic(join(this.#paths.stateDir, `${status.name}.json`), JSON.stringify(status), 0o600, false);
   }
 
   /** Removes a status file. */

@@ -62,10 +62,10 @@ export async function defineDomain(st: QemuDriverState, def: DomainDef): Promise
   const byName = st.byName(def.name);
   const byUuid = st.byUuid(def.uuid!);
   if (byName && byName.uuid !== def.uuid) {
-    throw virtError(C.VIR_ERR_OPERATION_FAILED, `domain '${def.name}' is already defined with uuid ${byName.uuid}`);
+    throw virtError(C.VIR_ERR_OPERATION_FAILED, `domain '${def.name}' already exists with uuid ${byName.uuid}`);
   }
   if (byUuid && byUuid.name !== def.name) {
-    throw virtError(C.VIR_ERR_OPERATION_FAILED, `domain '${byUuid.name}' already exists with uuid ${def.uuid}`);
+    throw virtError(C.VIR_ERR_OPERATION_FAILED, `domain '${byUuid.name}' is already defined with uuid ${def.uuid}`);
   }
   let obj = byUuid;
   const isNew = !obj || !obj.persistent;
