@@ -10,6 +10,8 @@ runDriverContract({
   uri: 'test:///default',
   newDomainXML: (name) =>
     `<domain type='test'><name>${name}</name><memory unit='KiB'>8192</memory><vcpu>1</vcpu><os><type>hvm</type></os></domain>`,
+  newNetworkXML: (name) => `<network><name>${name}</name></network>`,
+  newPoolXML: (name) => `<pool type='dir'><name>${name}</name><target><path>/tmp/${name}</path></target></pool>`,
   transitionErrors: {
     suspendInactive: VIR_ERR_INTERNAL_ERROR,
     resumeInactive: VIR_ERR_INTERNAL_ERROR,
