@@ -53,7 +53,8 @@ export function mutate(doc: string, i: number, rand: () => number, canaryFile: s
       const digits = String(1 + pick(9)) + Array.from({ length: 20 + pick(30) }, () => pick(10)).join('');
       const re = /(<(memory|capacity|currentMemory|allocation)( unit='[A-Za-z]+')?>)\d+</;
       if (!re.test(doc)) return { kind: 'huge', xml: doc.replace(/>(\d+)</, `>${digits}<`), codes: ALL, mustFail: false };
-      return { kind: 'huge', xml: doc.replace(re, `$1${digits}<`), codes: [27, 82], mustFail: true };
+      // libvirt ignores the sizes in a pool definition, so only domains and volumes must fail
+      return { kind: 'huge', xml: doc.replace(re, `$1${digits}<`), codes: [27, 82], mustFail: !/^\s*<pool[\s>]/.test(doc) };
     }
     case 5: {
       const open = doc.indexOf('>', doc.indexOf('<' + rootName(doc))) + 1;
