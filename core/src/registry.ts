@@ -15,8 +15,13 @@ export const BUILTIN_DRIVERS: Readonly<Record<string, string>> = Object.freeze({
   storage: '@virtkit/driver-storage',
 });
 
-/** Built-in packages also tried as secondary drivers (their `accepts()` decides). */
-export const BUILTIN_SECONDARY_DRIVERS: readonly string[] = Object.freeze(['@virtkit/driver-storage']);
+/**
+ * Built-in packages also tried as secondary drivers, with the URI schemes they may serve: the
+ * package is imported only for those schemes (imports cost time), then its `accepts()` decides.
+ */
+export const BUILTIN_SECONDARY_DRIVERS: Readonly<Record<string, readonly string[]>> = Object.freeze({
+  '@virtkit/driver-storage': Object.freeze(['qemu', 'lxc', 'uml']),
+});
 
 interface RegistryState {
   primaries: Map<string, VirtDriver>;
@@ -146,7 +151,8 @@ export async function findPrimaryDriver(scheme: string): Promise<VirtDriver | st
 
 /** Secondary drivers (other than `primary`) that accept `uri`, built-ins loaded first. */
 export async function findSecondaryDrivers(uri: ConnectURI, primary: VirtDriver): Promise<VirtDriver[]> {
-  for (const spec of BUILTIN_SECONDARY_DRIVERS) {
+  for (const [spec, schemes] of Object.entries(BUILTIN_SECONDARY_DRIVERS)) {
+    if (!schemes.includes(uri.scheme)) continue;
     try {
       await loadBuiltinDriver(spec);
     } catch (err) {

@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   connect,
   loadBuiltinDriver,
@@ -118,6 +121,27 @@ describe('core registry and connect()', () => {
     } finally {
       unregisterDriver(secondary);
       unregisterDriver(fake.driver);
+    }
+  });
+
+  it('attaches the built-in storage driver as secondary on qemu URIs', async function () {
+    const storage = await loadBuiltinDriver('@virtkit/driver-storage').catch((e: unknown) => e as Error);
+    if (storage instanceof Error) {
+      console.log(`      (skipped: ${storage.message})`);
+      this.skip();
+    }
+    const fake = fakeDriver('qemu');
+    registerDriver(fake.driver);
+    const root = mkdtempSync(join(tmpdir(), 'virtkit-core-secondary-'));
+    try {
+      const conn = await connect(`qemu:///embed?root=${root}`);
+      assert.equal(await conn.getHostname(), 'fakehost', 'hypervisor from the primary');
+      assert.deepEqual(await conn.listAllStoragePools(), [], 'storage from the storage driver');
+      assert.ok(conn.hasDriverMethod('storageVolCreateXML'));
+      await conn.close();
+    } finally {
+      unregisterDriver(fake.driver);
+      rmSync(root, { recursive: true, force: true });
     }
   });
 
