@@ -13,6 +13,7 @@ import { createEventStream } from './event-stream.js';
 import { waitForEvent } from './event-wait.js';
 import type { QmpEvent, QmpEventOf } from './events.js';
 import { DEFAULT_MAX_MESSAGE_SIZE, LineSplitter } from './line-splitter.js';
+import { loggerFromEnvironment } from './logger.js';
 import type {
   QmpCloseInfo,
   QmpConnectionOptions,
@@ -107,7 +108,7 @@ export class QmpConnection extends EventEmitter {
   constructor(options: QmpConnectionOptions = {}) {
     super();
     this.#options = options;
-    const log = options.logger;
+    const log = options.logger ?? loggerFromEnvironment();
     this.#log = log && (log.isLevelEnabled ? log.isLevelEnabled('debug') : true) ? log : undefined;
     this.#splitter = new LineSplitter((line) => this.#onLine(line), options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE);
     this.#closed = new Promise((resolve) => {

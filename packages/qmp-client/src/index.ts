@@ -7,6 +7,7 @@ export { QmpCommands } from './commands.js';
 export { QmpConnection, DEFAULT_COMMAND_TIMEOUT, DEFAULT_CONNECT_TIMEOUT } from './connection.js';
 export { QmpListener, type QmpAcceptOptions } from './listener.js';
 export { LineSplitter, DEFAULT_MAX_MESSAGE_SIZE } from './line-splitter.js';
+export { createQmpLogger } from './logger.js';
 export {
   QmpClientError,
   QmpError,

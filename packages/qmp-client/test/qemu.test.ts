@@ -146,7 +146,7 @@ describe('qmp-client against real QEMU', function () {
       const all = Array.from({ length: 1000 }, (_, i) =>
         client.execute(kinds[i % 3]!).then((r) => {
           order.push(i);
-          return r as Record<string, unknown>;
+          return r as object;
         }),
       );
       const results = await Promise.all(all);

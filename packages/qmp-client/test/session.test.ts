@@ -13,6 +13,7 @@ import {
   QmpDisconnectedError,
   QmpProtocolError,
   QmpTimeoutError,
+  createQmpLogger,
   type QmpEvent,
   type QmpState,
 } from '@virtkit/qmp-client';
@@ -188,5 +189,18 @@ describe('qmp-client session', () => {
     const kinds = lines.map((l) => l.qmp);
     assert.deepEqual(kinds, ['greeting', 'command', 'reply', 'command', 'event', 'reply']);
     assert.equal(lines[3]!.command, 'stop');
+  });
+
+  it('createQmpLogger: a pino logger that records the traffic as JSON lines', async () => {
+    const out: string[] = [];
+    const logger = createQmpLogger({}, { write: (s: string) => out.push(s) });
+    client = await fake.start({ logger });
+    await client.execute('query-status', { verbose: true });
+    const records = out.map((l) => JSON.parse(l) as Record<string, unknown>);
+    const command = records.find((r) => r.qmp === 'command' && r.command === 'query-status');
+    assert.deepEqual(command?.arguments, { verbose: true });
+    assert.equal(command?.level, 20);
+    assert.equal(command?.name, 'qmp');
+    assert.ok(records.some((r) => r.qmp === 'reply' && r.id === command?.id));
   });
 });
