@@ -56,6 +56,7 @@ export class DomainStore {
     }
     mkdirSync(join(paths.libDir, 'save'), { recursive: true, mode: 0o700 });
     mkdirSync(join(paths.libDir, 'snapshot'), { recursive: true, mode: 0o700 });
+    mkdirSync(join(paths.libDir, 'shutoff'), { recursive: true, mode: 0o700 });
   }
 
   /** The directory layout. */
@@ -103,6 +104,7 @@ export class DomainStore {
   async removeDefinition(name: string): Promise<void> {
     await rm(join(this.#paths.configDir, `${name}.xml`), { force: true });
     await this.setAutostart(name, false);
+    await this.writeShutoffReason(name, undefined);
   }
 
   /** Sets or clears the autostart marker (a symlink to the definition, as libvirt's). */
@@ -110,6 +112,22 @@ export class DomainStore {
     const link = join(this.#paths.configDir, 'autostart', `${name}.xml`);
     await unlink(link).catch(() => undefined);
     if (on) await symlink(join(this.#paths.configDir, `${name}.xml`), link);
+  }
+
+  /** The recorded shut-off reason of an inactive persistent domain (0 = unknown). */
+  loadShutoffReason(name: string): number {
+    try {
+      return Number(readFileSync(join(this.#paths.libDir, 'shutoff', name), 'utf8')) || 0;
+    } catch {
+      return 0;
+    }
+  }
+
+  /** Records why a persistent domain shut off, so later connections report it too. */
+  async writeShutoffReason(name: string, reason: number | undefined): Promise<void> {
+    const file = join(this.#paths.libDir, 'shutoff', name);
+    if (reason === undefined) await rm(file, { force: true });
+    else await writeFileAtomic(file, String(reason), 0o600, false);
   }
 
   /** Writes a status file. */

@@ -162,6 +162,7 @@ export async function cleanupStopped(st: QemuDriverState, obj: QemuDomainObj, re
   obj.pendingStop = undefined;
   obj.setState(C.VIR_DOMAIN_SHUTOFF, reason);
   if (!obj.persistent) st.remove(obj);
+  else await st.store.writeShutoffReason(obj.name, reason).catch(() => undefined);
   obj.resolveStopped();
 }
 

@@ -26,6 +26,7 @@ export async function loadAndReconnect(st: QemuDriverState): Promise<void> {
       const obj = new QemuDomainObj(name, def.uuid!);
       obj.persistentDef = def;
       obj.autostart = autostart.has(name);
+      obj.setState(C.VIR_DOMAIN_SHUTOFF, st.store.loadShutoffReason(name));
       st.add(obj);
     } catch {
       // an unreadable definition is skipped, as libvirt does
@@ -52,6 +53,7 @@ export function loadReadOnly(st: QemuDriverState): void {
       const obj = new QemuDomainObj(name, def.uuid!);
       obj.persistentDef = def;
       obj.autostart = autostart.has(name);
+      obj.setState(C.VIR_DOMAIN_SHUTOFF, st.store.loadShutoffReason(name));
       st.add(obj);
     } catch {
       // skipped
