@@ -5,7 +5,7 @@
  */
 import type { DomainInfo, DomainRef, DomainStateInfo } from '@virtkit/core';
 import { DomState, Err, Ev, EvDetail, ListDom, RunningReason, PausedReason, ShutoffReason } from './consts.js';
-import { defCurMemKiB, defLifecycleAction, defMaxMemKiB, defVcpus, formatDomainDef, parseDomainDef } from './domain-def.js';
+import { defLifecycleAction, formatDomainDef, parseDomainDef } from './domain-def.js';
 import { DomainObj } from './domain-obj.js';
 import type { DriverState } from './driver-state.js';
 import { activeObj, checkDuplicate, cpuTimeNs, domObj, dropManagedSaveImage, setRunState, startDomain, stopAndEmit } from './domain-run.js';
@@ -117,6 +117,8 @@ export function defineXML(st: DriverState, xml: string, flags: number): DomainRe
     }
   }
   obj.persistent = true;
+  // defined domains mostly sit idle: keep them as canonical XML (about 1 KiB each)
+  obj.compact();
   st.domainEvent(obj.ref, Ev.DEFINED, updated ? EvDetail.DEFINED_UPDATED : EvDetail.DEFINED_ADDED);
   return obj.ref;
 }
@@ -230,8 +232,8 @@ export function destroy(st: DriverState, ref: DomainRef, flags: number): void {
 /** virDomainGetInfo. */
 export function getInfo(st: DriverState, ref: DomainRef): DomainInfo {
   const obj = domObj(st, ref);
-  const def = obj.def;
-  return { state: obj.state, maxMem: defMaxMemKiB(def), memory: defCurMemKiB(def), nrVirtCpu: defVcpus(def), cpuTime: cpuTimeNs(st, obj) };
+  const n = obj.infoNumbers();
+  return { state: obj.state, maxMem: n.maxMem, memory: n.memory, nrVirtCpu: n.vcpus, cpuTime: cpuTimeNs(st, obj) };
 }
 
 /** virDomainGetState. */
@@ -245,6 +247,10 @@ export function getState(st: DriverState, ref: DomainRef, flags: number): Domain
 export function getXMLDesc(st: DriverState, ref: DomainRef, flags: number): string {
   checkFlags(flags, XML_COMMON_FLAGS, 'testDomainGetXMLDesc');
   const obj = domObj(st, ref);
+  if ((flags & ~XML_INACTIVE) === 0 && obj.id === -1) {
+    const cached = obj.compactXML();
+    if (cached !== undefined) return cached;
+  }
   if (flags & XML_INACTIVE) return formatDomainDef(obj.persistentDef, -1, flags);
   return formatDomainDef(obj.def, obj.id, flags);
 }

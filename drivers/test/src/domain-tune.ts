@@ -31,7 +31,7 @@ export function setMemoryFlags(st: DriverState, ref: DomainRef, kib: number, fla
 
 /** virDomainGetMaxMemory. */
 export function getMaxMemory(st: DriverState, ref: DomainRef): number {
-  return domObj(st, ref).def.memory;
+  return domObj(st, ref).infoNumbers().maxMem;
 }
 
 /** virDomainSetVcpusFlags. */
@@ -94,6 +94,7 @@ export function rename(st: DriverState, ref: DomainRef, newName: string, flags: 
   const oldName = obj.name;
   st.domainEvent(oldRef, Ev.UNDEFINED, EvDetail.UNDEFINED_RENAMED);
   obj.def.name = newName;
+  obj.name = newName;
   st.domains.reindexName(obj, oldName);
   st.domainEvent(obj.ref, Ev.DEFINED, EvDetail.DEFINED_RENAMED);
   return obj.ref;

@@ -34,7 +34,6 @@ export class DriverState {
   clockNs: number | undefined = undefined;
   /** Users of `<auth>` in a node file: name -> password (undefined: none needed). */
   readonly auth = new Map<string, string | undefined>();
-
   /** The current time in ns: the settable clock, else the wall clock as libvirt uses it. */
   nowNs(): number {
     return this.clockNs ?? Date.now() * 1e6;
