@@ -38,7 +38,8 @@ export async function openDownload(path: string, offset: number, length: number,
   let pos = offset;
   const signal = opts.signal;
   const stream = new Readable({
-    highWaterMark: COPY_CHUNK,
+    // room for reading ahead while the consumer writes the previous chunk
+    highWaterMark: 3 * COPY_CHUNK,
     read() {
       if (signal?.aborted) {
         this.destroy(abortError('download'));
@@ -92,7 +93,7 @@ async function deviceSize(fh: FileHandle): Promise<number> {
 /**
  * Opens `path` for writing and returns a Writable that stores bytes from `offset`, at most
  * `length` of them (0 = no limit; writing past the limit fails as libvirt's "cannot write to
- * stream: No space left on device"). `onFinish` runs after the last byte is durable.
+ * stream: No space left on device"). `onFinish` runs after the last byte is written.
  */
 export async function openUpload(
   path: string,
@@ -130,7 +131,7 @@ export async function openUpload(
     opts.onProgress?.(pos - offset, total || pos - offset);
   };
   const stream = new Writable({
-    highWaterMark: COPY_CHUNK,
+    highWaterMark: 4 * COPY_CHUNK,
     writev(chunks, cb) {
       writeAll(chunks.map((c) => c.chunk as Buffer)).then(() => cb(), (e) => cb(wrap(e)));
     },
@@ -138,8 +139,8 @@ export async function openUpload(
       writeAll([chunk]).then(() => cb(), (e) => cb(wrap(e)));
     },
     final(cb) {
-      fh.datasync()
-        .then(() => fh.close())
+      // like libvirt's fdstream (and cp), no fsync: the data is in the page cache, durable on writeback
+      fh.close()
         .then(() => opts.onFinish?.())
         .then(() => cb(), (e) => cb(wrap(e)));
     },

@@ -6,6 +6,8 @@
 import { constants, promises as fsp, type BigIntStats } from 'node:fs';
 import type { JobOptions } from '@virtkit/core';
 import { cloneFile } from './copy.js';
+import { fallocate } from './fallocate.js';
+import { readQcow2Header } from './qcow2-header.js';
 import {
   VIR_ERR_CONFIG_UNSUPPORTED,
   VIR_ERR_INVALID_ARG,
@@ -89,7 +91,7 @@ export function permsOf(st: BigIntStats): Permissions {
  * Stats and probes `path` as a volume named `name`. Returns undefined when the entry is not
  * a volume (sockets, FIFOs, dangling links) or vanished meanwhile.
  */
-export async function probeVolume(name: string, path: string, signal?: AbortSignal): Promise<VolDef | undefined> {
+export async function probeVolume(name: string, path: string, signal?: AbortSignal, knownFormat?: string): Promise<VolDef | undefined> {
   let st: BigIntStats;
   try {
     st = await fsp.stat(path, { bigint: true });
@@ -102,8 +104,8 @@ export async function probeVolume(name: string, path: string, signal?: AbortSign
     return { ...base, type: 'dir', format: 'dir', capacity: 0, allocation: 0 };
   }
   if (!st.isFile() && !st.isBlockDevice()) return undefined;
-  const info = await qemuImgInfo(path, signal);
   const size = Number(st.size);
+  const info = st.isFile() ? await knownInfo(path, size, knownFormat) ?? (await qemuImgInfo(path, signal)) : await qemuImgInfo(path, signal);
   if (st.isBlockDevice()) {
     const cap = info?.virtualSize ?? 0;
     return { ...base, type: 'block', format: info?.format ?? 'raw', capacity: cap, allocation: cap, physical: cap };
@@ -123,10 +125,20 @@ export async function probeVolume(name: string, path: string, signal?: AbortSign
   return vol;
 }
 
-/** Runs `fallocate` on [offset, offset+len) of `path` (libvirt's safezero/posix_fallocate). */
-async function fallocate(path: string, offset: number, len: number, signal?: AbortSignal): Promise<void> {
-  if (len <= 0) return;
-  await run('fallocate', ['-o', String(offset), '-l', String(len), path], { signal });
+/**
+ * Re-probes a file whose format the driver already knows without spawning qemu-img: raw from
+ * stat, qcow2 from its header. Undefined (probe with qemu-img) for other formats, or when the
+ * content no longer matches.
+ */
+async function knownInfo(path: string, size: number, format: string | undefined): Promise<ImageInfo | undefined> {
+  if (format === 'raw') return { format: 'raw', virtualSize: size };
+  if (format !== 'qcow2') return undefined;
+  const h = await readQcow2Header(path);
+  if (!h) return undefined;
+  const info: ImageInfo = { format: 'qcow2', virtualSize: h.virtualSize, compat: h.compat };
+  if (h.backing) info.backing = h.backing;
+  if (h.backingFormat) info.backingFormat = h.backingFormat;
+  return info;
 }
 
 /** qemu-img's -o options for a new image, as libvirt builds them. */

@@ -148,12 +148,11 @@ export class VolOps {
   }
 
   async #updatePoolSizes(pool: PoolObj): Promise<void> {
-    const r = await pool.backend.refresh(pool.def).catch(() => undefined);
+    const r = await (pool.backend.sizes ?? pool.backend.refresh)(pool.def).catch(() => undefined);
     if (!r) return;
     pool.def.capacity = r.capacity;
     pool.def.allocation = r.allocation;
     pool.def.available = r.available;
-    for (const v of r.volumes) if (!pool.building.has(v.name) && !pool.volumes.has(v.name)) pool.volumes.set(v.name, v);
   }
 
   async storageVolCreateXML(ref: StoragePoolRef, xml: string, flags: number, opts: JobOptions): Promise<StorageVolRef> {

@@ -45,6 +45,8 @@ export interface PoolBackend {
   stop(def: PoolDef): Promise<void>;
   delete?(def: PoolDef, flags: number): Promise<void>;
   refresh(def: PoolDef, signal?: AbortSignal): Promise<RefreshResult>;
+  /** The pool's sizes alone (cheaper than refresh), after a volume was created, resized or deleted. */
+  sizes?(def: PoolDef): Promise<Pick<RefreshResult, 'capacity' | 'allocation' | 'available'>>;
   /** Where a new volume named `name` would live (undefined when the backend picks it). */
   volPath(def: PoolDef, name: string): string | undefined;
   /** Probes one volume again (after create, resize, upload, wipe). */

@@ -59,23 +59,25 @@ export async function refreshDirectory(def: PoolDef, signal?: AbortSignal): Prom
 
 /** Volume operations of pools whose volumes are files in the target directory. */
 export const fileVolumeOps = {
+  /** Pool sizes after a volume changed: statfs only, no directory scan. */
+  sizes: (def: PoolDef) => statfsSizes(def.targetPath),
   volPath(def: PoolDef, name: string): string {
     return join(def.targetPath, name);
   },
   async refreshVol(_def: PoolDef, vol: VolDef): Promise<VolDef> {
-    const v = await probeVolume(vol.name, vol.path);
+    const v = await probeVolume(vol.name, vol.path, undefined, vol.format);
     if (!v) throw storageError(VIR_ERR_NO_STORAGE_VOL, `no storage vol with matching path '${vol.path}'`);
     return v;
   },
   async createVol(def: PoolDef, req: VolRequest, flags: number, opts: JobOptions): Promise<VolDef> {
     const path = join(def.targetPath, req.name);
     await createFileVolume(path, req, flags, opts);
-    return fileVolumeOps.refreshVol(def, { name: req.name, path } as VolDef);
+    return fileVolumeOps.refreshVol(def, { name: req.name, path, format: req.format } as VolDef);
   },
   async cloneVol(def: PoolDef, req: VolRequest, src: VolDef, flags: number, opts: JobOptions): Promise<VolDef> {
     const path = join(def.targetPath, req.name);
     await cloneFileVolume(path, req, src, flags, opts);
-    return fileVolumeOps.refreshVol(def, { name: req.name, path } as VolDef);
+    return fileVolumeOps.refreshVol(def, { name: req.name, path, format: req.format ?? src.format } as VolDef);
   },
   async deleteVol(_def: PoolDef, vol: VolDef, flags: number): Promise<void> {
     if (flags & VIR_STORAGE_VOL_DELETE_ZEROED && vol.type !== 'dir') await wipePath(vol.path, VIR_STORAGE_VOL_WIPE_ALG_ZERO);

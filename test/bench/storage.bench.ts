@@ -1,0 +1,242 @@
+/**
+ * Storage benchmark (issue 7, acceptance 3): virtkit's storage driver beside libvirt 9.0's, on
+ * the same dir pool, in one run. Operations: create a 10 GiB qcow2, create a 1 GiB fully
+ * allocated raw, clone a 512 MiB raw full of data, upload and download 512 MiB; and `cp` of the
+ * same 512 MiB as the floor. Goals: no slower than libvirt; clone and upload/download within
+ * 1.25x of cp. libvirt is driven through python3-libvirt (no virsh process per operation);
+ * libvirtd is started when not running and stopped again afterwards if we started it.
+ *
+ * Run: npm run bench -- storage      (VIRTKIT_BENCH_REPS=N repetitions; default 5)
+ */
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { createWriteStream, mkdtempSync, promises as fsp } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { Writable } from 'node:stream';
+import { performance } from 'node:perf_hooks';
+import { connect, type StorageVol } from '@virtkit/core';
+
+const MiB = 1024 * 1024;
+const GiB = 1024 * MiB;
+const REPS = Number(process.env.VIRTKIT_BENCH_REPS ?? 5);
+const PY = '/usr/bin/python3';
+const OPS = ['create-qcow2-10G', 'create-raw-1G-alloc', 'clone-raw-512M', 'upload-512M', 'download-512M'] as const;
+type Op = (typeof OPS)[number];
+
+const volXML = (name: string, cap: number, fmt: string, alloc?: number) =>
+  `<volume><name>${name}</name><capacity unit='bytes'>${cap}</capacity>` +
+  (alloc === undefined ? '' : `<allocation unit='bytes'>${alloc}</allocation>`) +
+  `<target><format type='${fmt}'/></target></volume>`;
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+function pgrep(name: string): boolean {
+  return spawnSync('pgrep', ['-x', name]).status === 0;
+}
+
+async function waitForSocket(): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    if (spawnSync('virsh', ['-c', 'qemu:///system', 'uri'], { stdio: 'ignore' }).status === 0) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('libvirtd did not come up');
+}
+
+/** python3-libvirt worker: one operation per stdin line, prints its time in seconds. */
+const PY_SCRIPT = String.raw`
+import sys, time, libvirt
+pool_name, d, src = sys.argv[1], sys.argv[2], sys.argv[3]
+MiB = 1024*1024; GiB = 1024*MiB
+conn = libvirt.open('qemu:///system')
+pool = conn.storagePoolCreateXML("<pool type='dir'><name>%s</name><target><path>%s</path></target></pool>" % (pool_name, d), 0)
+def vx(name, cap, fmt, alloc=None):
+    a = '' if alloc is None else "<allocation unit='bytes'>%d</allocation>" % alloc
+    return "<volume><name>%s</name><capacity unit='bytes'>%d</capacity>%s<target><format type='%s'/></target></volume>" % (name, cap, a, fmt)
+srcvol = pool.storageVolLookupByName('lv-src.img')
+up = None
+try:
+    for line in sys.stdin:
+        op = line.strip()
+        if op == 'create-qcow2-10G':
+            t = time.perf_counter(); v = pool.createXML(vx('lv-q.qcow2', 10*GiB, 'qcow2'), 0); el = time.perf_counter()-t; v.delete(0)
+        elif op == 'create-raw-1G-alloc':
+            t = time.perf_counter(); v = pool.createXML(vx('lv-full.img', GiB, 'raw', GiB), 0); el = time.perf_counter()-t; v.delete(0)
+        elif op == 'clone-raw-512M':
+            t = time.perf_counter(); v = pool.createXMLFrom(vx('lv-clone.img', 512*MiB, 'raw'), srcvol, 0); el = time.perf_counter()-t; v.delete(0)
+        elif op == 'upload-512M':
+            up = pool.createXML(vx('lv-up.img', 512*MiB, 'raw', 0), 0)
+            t = time.perf_counter()
+            st = conn.newStream(0); up.upload(st, 0, 512*MiB, 0)
+            with open(src, 'rb') as f:
+                st.sendAll(lambda s, n, f: f.read(n), f)
+            st.finish()
+            el = time.perf_counter()-t
+        elif op == 'download-512M':
+            out = d + '/../lv-down.bin'
+            t = time.perf_counter()
+            st = conn.newStream(0); up.download(st, 0, 512*MiB, 0)
+            with open(out, 'wb') as f:
+                st.recvAll(lambda s, data, f: f.write(data), f)
+            st.finish()
+            el = time.perf_counter()-t
+            up.delete(0); up = None
+        else:
+            el = -1
+        print(el, flush=True)
+finally:
+    pool.destroy()
+`;
+
+/**
+ * Feeds a file into an upload stream the way an efficient client does: two 8 MiB buffers,
+ * each refilled only after the stream's write callback released it (no allocation per chunk).
+ */
+async function uploadFile(path: string, ws: Writable): Promise<void> {
+  const fh = await fsp.open(path, 'r');
+  const bufs = [Buffer.allocUnsafe(8 * MiB), Buffer.allocUnsafe(8 * MiB)];
+  const released: Promise<void>[] = [Promise.resolve(), Promise.resolve()];
+  const failed = new Promise<never>((_, rej) => ws.once('error', rej));
+  failed.catch(() => {});
+  try {
+    for (let i = 0, pos = 0; ; i ^= 1) {
+      await Promise.race([released[i], failed]);
+      const { bytesRead } = await fh.read(bufs[i], 0, bufs[i].length, pos);
+      if (bytesRead === 0) break;
+      pos += bytesRead;
+      released[i] = new Promise<void>((res, rej) => ws.write(bufs[i].subarray(0, bytesRead), (e) => (e ? rej(e) : res())));
+    }
+    await Promise.race([Promise.all(released), failed]);
+    await new Promise<void>((res, rej) => ws.end((e?: Error | null) => (e ? rej(e) : res())));
+  } finally {
+    await fh.close();
+  }
+}
+
+/** A line-oriented worker process. */
+function worker(args: string[]): { ask(line: string): Promise<number>; end(): Promise<void> } {
+  const p = spawn(PY, args, { stdio: ['pipe', 'pipe', 'inherit'] });
+  const rl = createInterface({ input: p.stdout });
+  const waiting: ((n: number) => void)[] = [];
+  rl.on('line', (l) => waiting.shift()?.(Number(l)));
+  return {
+    ask(line: string) {
+      return new Promise((r) => {
+        waiting.push(r);
+        p.stdin.write(line + '\n');
+      });
+    },
+    end() {
+      p.stdin.end();
+      return new Promise((r) => p.once('exit', () => r()));
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const work = mkdtempSync(join(tmpdir(), 'vkst-bench-'));
+  const dir = join(work, 'pool');
+  await fsp.mkdir(dir);
+  const src = join(work, 'src-512M.bin');
+  // written in 8 MiB pieces: a 512 MiB buffer would bloat this process, and every fork()
+  // (qemu-img, cp) copies the page tables of the whole heap
+  const fh = await fsp.open(src, 'w');
+  for (let i = 0; i < 64; i++) await fh.write(randomBytes(8 * MiB));
+  await fh.close();
+  // the clone sources, in the pool, full of data
+  await fsp.copyFile(src, join(dir, 'vk-src.img'));
+  await fsp.copyFile(src, join(dir, 'lv-src.img'));
+  let startedLibvirtd = false;
+  const results: Record<string, { virtkit: number[]; libvirt: number[] }> = {};
+  for (const op of OPS) results[op] = { virtkit: [], libvirt: [] };
+  const cp: number[] = [];
+  const conn = await connect(`storage:///embed?root=${join(work, 'root')}`);
+  let lv: ReturnType<typeof worker> | undefined;
+  try {
+    if (!pgrep('libvirtd')) {
+      execFileSync('libvirtd', ['-d']);
+      startedLibvirtd = true;
+      await waitForSocket();
+    }
+    lv = worker(['-c', PY_SCRIPT, `lvbench-${process.pid}`, dir, src]);
+    const pool = await conn.createStoragePoolXML(`<pool type='dir'><name>vkbench-${process.pid}</name><target><path>${dir}</path></target></pool>`);
+    const srcVol = await pool.lookupStorageVolByName('vk-src.img');
+    let up: StorageVol | undefined;
+    const vk: Record<Op, () => Promise<unknown>> = {
+      'create-qcow2-10G': () => pool.createVolXML(volXML('vk-q.qcow2', 10 * GiB, 'qcow2')),
+      'create-raw-1G-alloc': () => pool.createVolXML(volXML('vk-full.img', GiB, 'raw', GiB)),
+      'clone-raw-512M': () => pool.createVolXMLFrom(volXML('vk-clone.img', 512 * MiB, 'raw'), srcVol),
+      'upload-512M': async () => uploadFile(src, await up!.upload(0, 512 * MiB)),
+      'download-512M': async () =>
+        pipeline(await up!.download(0, 512 * MiB), createWriteStream(join(work, 'vk-down.bin'), { highWaterMark: 8 * MiB })),
+    };
+    // interleaved: per repetition and operation, cp (floor), virtkit, libvirt
+    for (let i = 0; i < REPS; i++) {
+      execFileSync('sync');
+      const t = performance.now();
+      execFileSync('cp', [src, join(work, 'cp-dst.bin')]);
+      cp.push((performance.now() - t) / 1000);
+      await fsp.rm(join(work, 'cp-dst.bin'));
+      for (const op of OPS) {
+        if (op === 'upload-512M') up = await pool.createVolXML(volXML('vk-up.img', 512 * MiB, 'raw', 0));
+        const runVirtkit = async () => {
+          execFileSync('sync'); // start every timed operation without dirty pages from the previous one
+          const t0 = performance.now();
+          const made = await vk[op]();
+          results[op].virtkit.push((performance.now() - t0) / 1000);
+          if (op.startsWith('create') || op.startsWith('clone')) await (made as StorageVol).delete();
+        };
+        const runLibvirt = async () => {
+          execFileSync('sync');
+          results[op].libvirt.push(await lv!.ask(op));
+        };
+        // alternate who goes first, so neither always inherits the other's writeback
+        if (i % 2 === 0) {
+          await runVirtkit();
+          await runLibvirt();
+        } else {
+          await runLibvirt();
+          await runVirtkit();
+        }
+        if (op === 'download-512M') {
+          await up!.delete();
+          await fsp.rm(join(work, 'vk-down.bin'), { force: true });
+        }
+      }
+    }
+    await pool.destroy();
+  } finally {
+    await lv?.end();
+    await conn.close();
+    if (startedLibvirtd) {
+      // stop the libvirtd we started, by its pid
+      const pid = Number((await fsp.readFile('/run/libvirtd.pid', 'utf8').catch(() => '')).trim());
+      if (pid > 0) process.kill(pid, 'SIGTERM');
+    }
+    await fsp.rm(work, { recursive: true, force: true });
+  }
+  const floor = median(cp);
+  console.log(`storage benchmark (median of ${REPS}; seconds)`);
+  console.log(`  cp 512 MiB (floor): ${floor.toFixed(3)}`);
+  console.log('  operation              virtkit   libvirt   vk/libvirt  vk/cp   goal');
+  let ok = true;
+  for (const op of OPS) {
+    const v = median(results[op].virtkit);
+    const l = median(results[op].libvirt);
+    const vsCp = op.includes('512M') ? v / floor : undefined;
+    const pass = v <= l && (vsCp === undefined || vsCp <= 1.25);
+    ok &&= pass;
+    if (process.env.VIRTKIT_BENCH_VERBOSE) {
+      console.log(`    samples virtkit ${results[op].virtkit.map((x) => x.toFixed(3)).join(' ')} | libvirt ${results[op].libvirt.map((x) => x.toFixed(3)).join(' ')}`);
+    }
+    console.log(
+      `  ${op.padEnd(22)} ${v.toFixed(3).padStart(7)}   ${l.toFixed(3).padStart(7)}   ${(v / l).toFixed(2).padStart(9)}x` +
+        `  ${vsCp === undefined ? '   -  ' : `${vsCp.toFixed(2)}x`}  ${pass ? 'met' : 'MISSED'}`,
+    );
+  }
+  console.log(`  goals: <= libvirt; clone/upload/download <= 1.25x cp -> ${ok ? 'all met' : 'not all met'}`);
+}
+
+await main();
