@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { QmpClient, QmpDisconnectedError, QmpError, type QmpCloseInfo } from '@virtkit/qmp-client';
 import { requireHost } from '../../../test/support/host.js';
 import { startQemu, type TestQemu } from './support/qemu.js';
@@ -210,6 +211,27 @@ describe('qmp-client against real QEMU', function () {
       assert.ok(settled.some((s) => s.status === 'rejected'));
       for (const s of settled) if (s.status === 'rejected') assert.ok(s.reason instanceof QmpDisconnectedError && s.reason.command === 'query-status');
       assert.equal((await client.closed).shutdownSeen, false);
+    });
+
+    it('speaks QMP over a child\'s stdio pipes (-qmp stdio) with fromStreams()', async () => {
+      const proc = execa('qemu-system-x86_64', ['-machine', 'none', '-S', '-nodefaults', '-display', 'none', '-qmp', 'stdio'], {
+        stdin: 'pipe',
+        stdout: 'pipe',
+        stderr: 'ignore',
+        buffer: false,
+        reject: false,
+      });
+      try {
+        const client = await QmpClient.fromStreams(proc.stdout!, proc.stdin!);
+        assert.equal(client.state, 'ready');
+        assert.equal((await client.queryStatus()).status, 'prelaunch');
+        await client.quit();
+        assert.equal((await client.closed).shutdownSeen, true);
+        assert.equal((await proc).exitCode, 0);
+      } finally {
+        proc.kill('SIGKILL');
+        await proc;
+      }
     });
 
     it('accept mode: QEMU connects to QmpClient.listen()', async () => {
