@@ -6,9 +6,17 @@ import { strict as assert } from 'node:assert';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { connect, VirtError } from '@virtkit/core';
 
-const CORPUS = '/work/shared/corpus/libvirt-9.0.0/testdriver';
+/** libvirt 9.0's test-driver node files (tests/testdriver of the libvirt sources). */
+const CORPUS = process.env.VIRTKIT_LIBVIRT_CORPUS ?? '/work/shared/corpus/libvirt-9.0.0/testdriver';
+
+function needCorpus(ctx: Mocha.Context): void {
+  if (existsSync(`${CORPUS}/testnode.xml`)) return;
+  console.log(`    skipped: libvirt's test-driver node files not found in ${CORPUS} (set VIRTKIT_LIBVIRT_CORPUS)`);
+  ctx.skip();
+}
 
 describe('test driver node files', () => {
   let dir: string;
@@ -18,10 +26,8 @@ describe('test driver node files', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('loads testnode.xml (file= references) as libvirt does', async function () {
-    const conn = await connect(`test://${CORPUS}/testnode.xml`).catch((e: unknown) => {
-      if (String(e).includes('No such file')) this.skip();
-      throw e;
-    });
+    needCorpus(this);
+    const conn = await connect(`test://${CORPUS}/testnode.xml`);
     try {
       const doms = await conn.listAllDomains(0);
       const rows = await Promise.all(doms.map(async (d) => [d.getName(), d.getID(), (await d.getState()).state, (await d.getState()).reason]));
@@ -42,7 +48,8 @@ describe('test driver node files', () => {
     }
   });
 
-  it('loads testnodeinline.xml with its paused domain and inline volume', async () => {
+  it('loads testnodeinline.xml with its paused domain and inline volume', async function () {
+    needCorpus(this);
     const conn = await connect(`test://${CORPUS}/testnodeinline.xml`);
     try {
       assert.deepEqual(await (await conn.lookupDomainByName('fc5')).getState(), { state: 3, reason: 0 });
