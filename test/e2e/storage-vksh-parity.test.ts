@@ -1,0 +1,112 @@
+/**
+ * Issue 7, acceptance 2: `vksh vol-info`, `vol-list --details` and `pool-info` print what
+ * virsh prints on libvirt 9.0's storage driver for the same dir pool and volumes. Both
+ * drivers run side by side on one directory: libvirtd (started here when not running, and
+ * stopped again afterwards) through `virsh -c qemu:///system`, virtkit through
+ * `storage:///embed?root=...` with the same pool definition (name, UUID, target).
+ */
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, promises as fsp, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect, type Connection } from '@virtkit/core';
+import { runVksh } from '@virtkit/cli';
+import { requireHost } from '../support/host.js';
+
+const MiB = 1024 * 1024;
+const LV = 'qemu:///system';
+
+function virsh(...args: string[]): string {
+  const r = spawnSync('virsh', ['-c', LV, ...args], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`virsh ${args.join(' ')} failed: ${r.stderr}`);
+  return r.stdout;
+}
+
+async function vksh(uri: string, ...args: string[]): Promise<string> {
+  let out = '';
+  let err = '';
+  const rc = await runVksh(['-c', uri, ...args], {
+    stdout: { write: (s: string) => (out += s) },
+    stderr: { write: (s: string) => (err += s) },
+  });
+  if (rc !== 0) throw new Error(`vksh ${args.join(' ')} failed (${rc}): ${err}`);
+  return out;
+}
+
+function libvirtdRunning(): boolean {
+  return spawnSync('virsh', ['-c', LV, 'uri'], { stdio: 'ignore' }).status === 0;
+}
+
+describe('storage: vksh output equals virsh on libvirt 9.0 for the same dir pool', function () {
+  this.timeout(60000);
+  let dir: string;
+  let root: string;
+  let started = false;
+  let conn: Connection | undefined;
+  let uri: string;
+  const name = `vkst-parity-${process.pid}`;
+  let lvPool = false;
+
+  before(async function () {
+    requireHost(this, { binaries: ['libvirtd', 'virsh', 'qemu-img'], root: true });
+    dir = mkdtempSync(join(tmpdir(), 'vkst-parity-'));
+    root = mkdtempSync(join(tmpdir(), 'vkst-parity-root-'));
+    uri = `storage:///embed?root=${root}`;
+    // volumes of every kind, made behind both drivers' backs
+    execFileSync('truncate', ['-s', '10M', join(dir, 'sparse.img')]);
+    writeFileSync(join(dir, 'data.img'), Buffer.alloc(3 * MiB + 512, 7));
+    execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', join(dir, 'base.qcow2'), '1G']);
+    execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', '-b', join(dir, 'base.qcow2'), '-F', 'qcow2', join(dir, 'top.qcow2'), '5G']);
+    execFileSync('fallocate', ['-l', '7M', join(dir, 'full.raw')]);
+    await fsp.mkdir(join(dir, 'subdir'));
+    if (!libvirtdRunning()) {
+      execFileSync('libvirtd', ['-d']);
+      started = true;
+      for (let i = 0; i < 100 && !libvirtdRunning(); i++) await new Promise((r) => setTimeout(r, 100));
+    }
+    virsh('pool-create-as', name, 'dir', '--target', dir);
+    lvPool = true;
+    const xml = virsh('pool-dumpxml', '--inactive', name);
+    conn = await connect(uri);
+    await conn.createStoragePoolXML(xml);
+  });
+
+  after(async () => {
+    if (lvPool) spawnSync('virsh', ['-c', LV, 'pool-destroy', name], { stdio: 'ignore' });
+    await conn?.close();
+    if (started) {
+      const pid = Number((await fsp.readFile('/run/libvirtd.pid', 'utf8').catch(() => '')).trim());
+      if (pid > 0) process.kill(pid, 'SIGTERM');
+    }
+    for (const d of [dir, root]) if (d) await fsp.rm(d, { recursive: true, force: true });
+  });
+
+  it('vol-list --details', async () => {
+    assert.equal(await vksh(uri, 'vol-list', '--details', name), virsh('vol-list', '--details', name));
+  });
+
+  it('vol-list', async () => {
+    assert.equal(await vksh(uri, 'vol-list', name), virsh('vol-list', name));
+  });
+
+  for (const vol of ['sparse.img', 'data.img', 'base.qcow2', 'top.qcow2', 'full.raw', 'subdir']) {
+    it(`vol-info ${vol} (by pool and name, and by path)`, async () => {
+      assert.equal(await vksh(uri, 'vol-info', '--pool', name, vol), virsh('vol-info', '--pool', name, vol));
+      assert.equal(await vksh(uri, 'vol-info', join(dir, vol)), virsh('vol-info', join(dir, vol)));
+    });
+  }
+
+  it('pool-info', async () => {
+    // sizes come from statfs(2) of a shared disk: compare two back-to-back readings, retrying
+    // when another process changed the free space between them
+    let last: [string, string] = ['', ''];
+    for (let i = 0; i < 5; i++) {
+      await conn!.lookupStoragePoolByName(name).then((p) => p.refresh());
+      virsh('pool-refresh', name);
+      last = [await vksh(uri, 'pool-info', name), virsh('pool-info', name)];
+      if (last[0] === last[1]) break;
+    }
+    assert.equal(last[0], last[1]);
+  });
+});
