@@ -42,6 +42,7 @@ import {
   type Domain,
   type SpiMethodName,
 } from '@virtkit/core';
+import { badInputTests } from './bad-input-contract.js';
 import { eventually, rejectsCode } from './contract-helpers.js';
 import { runConcurrencyCheck } from './concurrency.js';
 import { networkAndPoolTests } from './network-pool-contract.js';
@@ -291,6 +292,8 @@ export function runDriverContract(opts: DriverContractOptions): void {
         await rw.undefine();
       }
     });
+
+    badInputTests({ conn: () => conn, newName, needs, newDomainXML: opts.newDomainXML });
 
     networkAndPoolTests({
       conn: () => conn,

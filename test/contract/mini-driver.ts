@@ -25,7 +25,7 @@ import {
   VIR_DOMAIN_SHUTOFF_DESTROYED,
   VIR_DOMAIN_SHUTOFF_SHUTDOWN,
   VIR_DOMAIN_SHUTOFF_UNKNOWN,
-  VIR_ERR_DOM_EXIST,
+  VIR_ERR_OPERATION_FAILED,
   VIR_ERR_NO_DOMAIN,
   VIR_ERR_OPERATION_INVALID,
   VIR_ERR_XML_ERROR,
@@ -60,10 +60,15 @@ export function miniDriver(scheme: string): VirtDriver {
     for (const s of sinks) s.domainLifecycle(ref(d), event, detail);
   };
   const invalid = (msg: string): Error => virtError(VIR_ERR_OPERATION_INVALID, msg, VIR_FROM_DOMAIN);
-  const parse = (xml: string): string => {
+  /** Reads name and uuid, refusing names or UUIDs another domain has (libvirt's wording). */
+  const parse = (xml: string): { name: string; uuid: string } => {
     const m = /^<domain[^>]*>.*<name>([^<]+)<\/name>.*<\/domain>$/s.exec(xml.trim());
     if (!m) throw virtError(VIR_ERR_XML_ERROR, 'not a domain definition', VIR_FROM_DOMAIN);
-    return m[1]!;
+    const name = m[1]!;
+    const uuid = /<uuid>([^<]+)<\/uuid>/.exec(xml)?.[1] ?? randomUUID();
+    const clash = doms.get(name) ?? [...doms.values()].find((d) => d.uuid === uuid);
+    if (clash) throw virtError(VIR_ERR_OPERATION_FAILED, `domain '${clash.name}' already exists with uuid ${clash.uuid}`, VIR_FROM_DOMAIN);
+    return { name, uuid };
   };
   const start = (d: Dom): void => {
     d.state = VIR_DOMAIN_RUNNING;
@@ -97,18 +102,16 @@ export function miniDriver(scheme: string): VirtDriver {
     },
     async domainDefineXML(xml, flags) {
       checkFlags(flags, 0, 'miniDomainDefineXML');
-      const name = parse(xml);
-      if (doms.has(name)) throw virtError(VIR_ERR_DOM_EXIST, name, VIR_FROM_DOMAIN);
-      const d: Dom = { name, uuid: randomUUID(), id: -1, state: VIR_DOMAIN_SHUTOFF, reason: VIR_DOMAIN_SHUTOFF_UNKNOWN, persistent: true };
+      const { name, uuid } = parse(xml);
+      const d: Dom = { name, uuid, id: -1, state: VIR_DOMAIN_SHUTOFF, reason: VIR_DOMAIN_SHUTOFF_UNKNOWN, persistent: true };
       doms.set(name, d);
       emit(d, VIR_DOMAIN_EVENT_DEFINED);
       return ref(d);
     },
     async domainCreateXML(xml, flags) {
       checkFlags(flags, 0, 'miniDomainCreateXML');
-      const name = parse(xml);
-      if (doms.has(name)) throw virtError(VIR_ERR_DOM_EXIST, name, VIR_FROM_DOMAIN);
-      const d: Dom = { name, uuid: randomUUID(), id: -1, state: VIR_DOMAIN_SHUTOFF, reason: 0, persistent: false };
+      const { name, uuid } = parse(xml);
+      const d: Dom = { name, uuid, id: -1, state: VIR_DOMAIN_SHUTOFF, reason: 0, persistent: false };
       doms.set(name, d);
       start(d);
       return ref(d);
@@ -148,7 +151,8 @@ export function miniDriver(scheme: string): VirtDriver {
       else d.persistent = false;
       emit(d, VIR_DOMAIN_EVENT_UNDEFINED);
     },
-    async domainGetState(r) {
+    async domainGetState(r, flags) {
+      checkFlags(flags, 0, 'miniDomainGetState');
       const d = get(r.name);
       return { state: d.state, reason: d.reason };
     },
