@@ -8,12 +8,13 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Readable, Writable } from 'node:stream';
-import { QmpCapabilityError, QmpDisconnectedError, QmpError, QmpProtocolError, QmpTimeoutError } from './errors.js';
+import { QmpCapabilityError, QmpDisconnectedError, type QmpError, QmpProtocolError, QmpTimeoutError } from './errors.js';
 import { createEventStream } from './event-stream.js';
 import { waitForEvent } from './event-wait.js';
 import type { QmpEvent, QmpEventOf } from './events.js';
 import { DEFAULT_MAX_MESSAGE_SIZE, LineSplitter } from './line-splitter.js';
 import { loggerFromEnvironment } from './logger.js';
+import { PendingCommands } from './pending-commands.js';
 import type {
   QmpCloseInfo,
   QmpConnectionOptions,
@@ -31,8 +32,6 @@ import type {
 export const DEFAULT_COMMAND_TIMEOUT = 30_000;
 /** Default connect + negotiation timeout (ms). */
 export const DEFAULT_CONNECT_TIMEOUT = 10_000;
-/** Ids of abandoned commands remembered so their late replies are recognised. */
-const MAX_ABANDONED = 4096;
 
 const ALLOWED: Record<QmpState, readonly QmpState[]> = {
   connecting: ['negotiating', 'closed'],
@@ -41,16 +40,6 @@ const ALLOWED: Record<QmpState, readonly QmpState[]> = {
   closing: ['closed'],
   closed: [],
 };
-
-interface Pending {
-  command: string;
-  oob: boolean;
-  resolve: (value: unknown) => void;
-  reject: (error: Error) => void;
-  timer: NodeJS.Timeout | undefined;
-  signal: AbortSignal | undefined;
-  onAbort: (() => void) | undefined;
-}
 
 /** Listener signatures of a connection's events (typed `on`/`once`/`off`). */
 export interface QmpConnection {
@@ -89,8 +78,7 @@ export class QmpConnection extends EventEmitter {
   #oobEnabled = false;
   #shutdownSeen = false;
   #nextId = 0;
-  readonly #pending = new Map<number, Pending>();
-  readonly #abandoned = new Map<number, string>();
+  readonly #pending = new PendingCommands();
   readonly #options: QmpConnectionOptions;
   readonly #log: QmpLogger | undefined;
   readonly #splitter: LineSplitter;
@@ -233,36 +221,11 @@ export class QmpConnection extends EventEmitter {
       ',"id":' +
       id +
       '}\n';
-    return new Promise((resolve, reject) => {
-      const p: Pending = { command, oob, resolve, reject, timer: undefined, signal, onAbort: undefined };
-      const timeout = options.timeout ?? this.#options.commandTimeout ?? DEFAULT_COMMAND_TIMEOUT;
-      if (timeout > 0 && timeout !== Infinity) {
-        p.timer = setTimeout(() => this.#abandon(id, new QmpTimeoutError(command, timeout)), timeout);
-      }
-      if (signal) {
-        p.onAbort = () => this.#abandon(id, signal.reason);
-        signal.addEventListener('abort', p.onAbort, { once: true });
-      }
-      this.#pending.set(id, p);
-      if (this.#log) this.#log.debug({ qmp: 'command', id, command, arguments: args, oob }, 'qmp >>');
-      this.#write(line);
-    });
-  }
-
-  /** Stops waiting for command `id`; its reply, if it ever comes, will be dropped. */
-  #abandon(id: number, error: Error): void {
-    const p = this.#pending.get(id);
-    if (!p) return;
-    this.#pending.delete(id);
-    this.#cleanup(p);
-    this.#abandoned.set(id, p.command);
-    if (this.#abandoned.size > MAX_ABANDONED) this.#abandoned.delete(this.#abandoned.keys().next().value as number);
-    p.reject(error);
-  }
-
-  #cleanup(p: Pending): void {
-    if (p.timer) clearTimeout(p.timer);
-    if (p.onAbort) p.signal?.removeEventListener('abort', p.onAbort);
+    const timeout = options.timeout ?? this.#options.commandTimeout ?? DEFAULT_COMMAND_TIMEOUT;
+    const reply = this.#pending.add(id, command, oob, timeout, signal, () => new QmpTimeoutError(command, timeout));
+    if (this.#log) this.#log.debug({ qmp: 'command', id, command, arguments: args, oob }, 'qmp >>');
+    this.#write(line);
+    return reply;
   }
 
   /** Coalesces all writes of one tick into a single write (pipelined commands cost one syscall). */
@@ -319,23 +282,12 @@ export class QmpConnection extends EventEmitter {
     const id = msg.id;
     if (this.#log) this.#log.debug({ qmp: 'reply', ...msg }, 'qmp <<');
     if (id === undefined) return this.#onIdlessReply(msg);
-    const p = this.#pending.get(id as number);
-    if (p === undefined) {
-      const command = this.#abandoned.get(id as number);
-      if (command !== undefined) {
-        this.#abandoned.delete(id as number);
-        this.emit('late-reply', { id: id as number, command, reply: msg } satisfies QmpLateReply);
-      } else if (this.#log) {
-        this.#log.warn({ qmp: 'unmatched', reply: msg }, 'qmp: reply with an unknown id dropped');
-      }
-      return;
+    const outcome = this.#pending.settle(id, msg);
+    if (outcome.kind === 'late') {
+      this.emit('late-reply', { id: id as number, command: outcome.command, reply: msg } satisfies QmpLateReply);
+    } else if (outcome.kind === 'unknown' && this.#log) {
+      this.#log.warn({ qmp: 'unmatched', reply: msg }, 'qmp: reply with an unknown id dropped');
     }
-    this.#pending.delete(id as number);
-    if (p.timer) clearTimeout(p.timer);
-    if (p.onAbort) p.signal?.removeEventListener('abort', p.onAbort);
-    const error = msg.error;
-    if (error !== undefined) p.reject(new QmpError(String(error.class), String(error.desc), p.command));
-    else p.resolve(msg.return);
   }
 
   /**
@@ -350,16 +302,8 @@ export class QmpConnection extends EventEmitter {
       if (this.#log) this.#log.warn({ qmp: 'unmatched', reply: msg }, 'qmp: id-less return dropped');
       return;
     }
-    let victim: [number, Pending] | undefined;
-    for (const entry of this.#pending) {
-      if (!entry[1].oob) {
-        victim = entry;
-        break;
-      }
-    }
-    const err = new QmpError(String(e.class), String(e.desc), victim?.[1].command, true);
-    if (victim) this.#abandon(victim[0], err);
-    else if (this.#log) this.#log.warn({ qmp: 'idless-error', error: e }, 'qmp: id-less error with nothing pending');
+    const err = this.#pending.rejectOldestInBand(String(e.class), String(e.desc));
+    if (err.command === undefined && this.#log) this.#log.warn({ qmp: 'idless-error', error: e }, 'qmp: id-less error with nothing pending');
     this.emit('unmatched-error', err);
   }
 
@@ -412,22 +356,13 @@ export class QmpConnection extends EventEmitter {
     }
     if (this.#state !== 'closing') {
       this.#setState('closing');
-      this.#rejectAll('close() was called', undefined);
+      this.#pending.rejectAll('close() was called', undefined);
       this.#flush();
       this.#output?.end();
     }
     const timer = setTimeout(() => this.#destroy?.(), timeout);
     await this.#closed;
     clearTimeout(timer);
-  }
-
-  #rejectAll(reason: string, cause: Error | undefined): void {
-    const pending = [...this.#pending.values()];
-    this.#pending.clear();
-    for (const p of pending) {
-      this.#cleanup(p);
-      p.reject(new QmpDisconnectedError(p.command, reason, { cause }));
-    }
   }
 
   /** The single way into `closed`: rejects everything pending, tears down, emits `close`. */
@@ -437,7 +372,7 @@ export class QmpConnection extends EventEmitter {
     this.#splitter.reset();
     this.#outBuf = '';
     const reason = error ? error.message : this.#shutdownSeen ? 'QEMU shut down' : 'connection closed by QEMU';
-    this.#rejectAll(reason, error);
+    this.#pending.rejectAll(reason, error);
     this.#destroy?.();
     const info: QmpCloseInfo = error ? { shutdownSeen: this.#shutdownSeen, error } : { shutdownSeen: this.#shutdownSeen };
     this.#closeInfo = info;
