@@ -9,7 +9,6 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const vm = require('node:vm');
-const Module = require('node:module');
 
 const file = path.join(__dirname, '..', 'dist', 'vksh.cjs');
 const cacheFile = file + '.cache';
@@ -26,10 +25,13 @@ try {
 } catch {
   cachedData = undefined;
 }
-const script = new vm.Script(Module.wrap(source), {
+// The CommonJS wrapper by hand: node:module would load Node's ESM loader as well.
+const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
   filename: file,
   cachedData,
-  importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+  // Only drivers the bundle lacks are imported at run time; a callback (rather than the
+  // main-context loader constant) keeps Node's ESM loader unloaded until that happens.
+  importModuleDynamically: (specifier) => import(specifier),
 });
 // VKSH_WRITE_CODE_CACHE=1 (the bundle step) stores the cache after a representative run, so
 // it holds the functions that run compiled too; a cache V8 rejects is rebuilt the same way.
@@ -43,5 +45,5 @@ if (process.env.VKSH_WRITE_CODE_CACHE === '1' || (cachedData && script.cachedDat
   });
 }
 const mod = { exports: {} };
-const req = Module.createRequire(file);
-script.runInThisContext()(mod.exports, req, mod, file, path.dirname(file));
+// The bundle requires Node builtins only, which this file's require resolves.
+script.runInThisContext()(mod.exports, require, mod, file, path.dirname(file));

@@ -47,7 +47,7 @@ export async function runShell(ctl: Ctl, input: Readable & { isTTY?: boolean }, 
   const histFile = historyFile(env);
   const rl = createInterface({
     input,
-    output: tty ? (ctl.stdout as NodeJS.WritableStream) : undefined,
+    output: tty ? process.stdout : undefined,
     terminal: tty,
     historySize: HISTORY_SIZE,
     history: tty ? loadHistory(histFile) : [],
