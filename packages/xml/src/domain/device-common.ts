@@ -6,6 +6,7 @@ import { ElementReader } from '../model/element-reader.js';
 import { buildElement } from '../model/extra.js';
 import type { XmlElement } from '../tree/xml-node.js';
 import { missingAttr, propUInt } from '../util/codes.js';
+import { validateAddress } from './address-validate.js';
 import type { AttrElement, BootOrder, DeviceAddress, DeviceCommon } from './device-types.js';
 
 /** Reads all attributes of `el` into a record, except those listed. */
@@ -45,6 +46,7 @@ export function readDeviceCommon(r: ElementReader, dev: DeviceCommon): void {
   }
   const addr = r.child('address');
   if (addr) {
+    validateAddress(addr);
     const ar = new ElementReader(addr);
     const type = ar.attr('type');
     const a: DeviceAddress = { attrs: attrRecord(addr, ['type']) };

@@ -5,13 +5,17 @@ import { virtError } from '@virtkit/core';
 import { ElementReader } from '../model/element-reader.js';
 import { buildElement } from '../model/extra.js';
 import type { XmlElement } from '../tree/xml-node.js';
-import { checkEnum, VIR_ERR_NO_TARGET, VIR_FROM_DOMAIN, xmlError } from '../util/codes.js';
+import { checkEnum, checkSupported, missingAttr, unsupported, VIR_ERR_NO_TARGET, VIR_FROM_DOMAIN, xmlError } from '../util/codes.js';
+
+const VIR_ERR_NO_SOURCE = 19;
 import { attrRecord, formatAddress, formatAlias, formatBoot, keepExtra, readBoot, readDeviceCommon, recordAttrs } from './device-common.js';
 import type { DiskDef, DiskSource, DiskSourceHost } from './device-types.js';
 
 const DISK_TYPES = ['file', 'block', 'dir', 'network', 'volume', 'nvme', 'vhostuser'] as const;
 const DISK_DEVICES = ['floppy', 'disk', 'cdrom', 'lun'] as const;
 const DISK_BUSES = ['none', 'ide', 'fdc', 'scsi', 'virtio', 'xen', 'usb', 'uml', 'sata', 'sd'];
+const DISK_FORMATS = ['none', 'raw', 'dir', 'bochs', 'cloop', 'dmg', 'iso', 'vpc', 'vdi', 'fat', 'vhd', 'ploop', 'cow', 'qcow', 'qcow2', 'qed', 'vmdk', 'aio'];
+const NET_PROTOCOLS = ['nbd', 'rbd', 'sheepdog', 'gluster', 'iscsi', 'http', 'https', 'ftp', 'ftps', 'tftp', 'ssh', 'vxhs', 'nfs'];
 const SOURCE_ATTRS = ['file', 'dev', 'dir', 'pool', 'volume', 'mode', 'protocol', 'name'] as const;
 
 /** The path-like identity of a disk source (file, dev, dir, pool/volume or protocol/name). */
@@ -40,6 +44,25 @@ function parseSource(el: XmlElement): DiskSource {
   }
   keepExtra(r, src);
   return src;
+}
+
+// libvirt's source checks: protocol for network disks, pool+volume together, a source for
+// anything but removable media, and LUNs only on block (or network) sources
+function checkDiskSource(disk: DiskDef): void {
+  const s = disk.source;
+  if (disk.type === 'network' && s) {
+    if (s.protocol === undefined) throw missingAttr('protocol', 'source');
+    checkEnum(s.protocol, NET_PROTOCOLS, 'protocol', 'source');
+  }
+  if (disk.type === 'volume' && s && (s.pool === undefined) !== (s.volume === undefined)) {
+    throw xmlError("'pool' and 'volume' must be specified together for 'pool' type source");
+  }
+  const removable = disk.device === 'cdrom' || disk.device === 'floppy';
+  const path = disk.type === 'network' ? s?.protocol : disk.type === 'volume' ? '' : (s?.file ?? s?.dev ?? s?.dir);
+  if (disk.device === 'lun' && disk.type !== 'block' && disk.type !== 'network') {
+    throw unsupported("disk device='lun' is only valid for block type disk source");
+  }
+  if (!removable && ['file', 'block', 'dir', 'network'].includes(disk.type ?? 'file') && !path) throw virtError(VIR_ERR_NO_SOURCE, disk.target.dev, VIR_FROM_DOMAIN);
 }
 
 /** virDiskNameParse: a known prefix, lowercase letters, optional partition digits. */
@@ -85,6 +108,9 @@ export function parseDisk(el: XmlElement): DiskDef {
     const dr = new ElementReader(driverEl);
     const name = dr.attr('name');
     const dtype = dr.attr('type');
+    checkSupported(dtype, DISK_FORMATS, (v) => `unknown driver format value '${v}'`);
+    checkEnum(driverEl.attributes.find((a) => a.name === 'cache')?.value, ['default', 'none', 'writethrough', 'writeback', 'directsync', 'unsafe'], 'cache', 'driver');
+    checkEnum(driverEl.attributes.find((a) => a.name === 'io')?.value, ['default', 'native', 'threads', 'io_uring'], 'io', 'driver');
     const drv: NonNullable<DiskDef['driver']> = { attrs: attrRecord(driverEl, ['name', 'type']) };
     for (const a of driverEl.attributes) dr.attr(a.name);
     if (name !== undefined) drv.name = name;
@@ -103,6 +129,7 @@ export function parseDisk(el: XmlElement): DiskDef {
   if (boot) disk.boot = boot;
   readDeviceCommon(r, disk);
   keepExtra(r, disk);
+  checkDiskSource(disk);
   if (!disk.address && !isDiskName(dev)) throw xmlError(`Unknown disk name '${dev}' and no address specified`);
   return disk;
 }

@@ -4,7 +4,7 @@
 import { ElementReader } from '../model/element-reader.js';
 import { buildElement } from '../model/extra.js';
 import type { XmlElement } from '../tree/xml-node.js';
-import { checkEnum, propNonNegativeInt, xmlError } from '../util/codes.js';
+import { checkEnum, checkSupported, missingAttr, propNonNegativeInt, xmlError } from '../util/codes.js';
 import { isMulticastMAC, normalizeMAC } from '../util/mac.js';
 import { formatAddress, formatAlias, formatBoot, keepExtra, readBoot, readDeviceCommon } from './device-common.js';
 import type { ControllerDef, InterfaceDef } from './device-types.js';
@@ -43,6 +43,9 @@ export function parseInterface(el: XmlElement): InterfaceDef {
     keepExtra(sr, src);
     net.source = src;
   }
+  const need = ({ network: 'network', bridge: 'bridge', direct: 'dev' } as Record<string, 'network' | 'bridge' | 'dev'>)[type];
+  if (need && !net.source) throw xmlError(`interface type='${type}' requires a 'source' element`);
+  if (need && net.source![need] === undefined) throw missingAttr(need, 'source');
   const tgtEl = r.child('target');
   if (tgtEl) {
     const tr = new ElementReader(tgtEl);
@@ -93,6 +96,17 @@ export function formatInterface(n: InterfaceDef): XmlElement {
 
 const CONTROLLER_TYPES = ['ide', 'fdc', 'scsi', 'sata', 'virtio-serial', 'ccid', 'usb', 'pci', 'xenbus', 'isa'];
 
+const CONTROLLER_MODELS: Record<string, readonly string[]> = {
+  pci: ['pci-root', 'pcie-root', 'pci-bridge', 'dmi-to-pci-bridge', 'pcie-root-port', 'pcie-switch-upstream-port', 'pcie-switch-downstream-port',
+    'pci-expander-bus', 'pcie-expander-bus', 'pcie-to-pci-bridge'],
+  scsi: ['auto', 'buslogic', 'lsilogic', 'lsisas1068', 'vmpvscsi', 'ibmvscsi', 'virtio-scsi', 'lsisas1078', 'virtio-transitional',
+    'virtio-non-transitional', 'ncr53c90', 'am53c974', 'dc390'],
+  usb: ['piix3-uhci', 'piix4-uhci', 'ehci', 'ich9-ehci1', 'ich9-uhci1', 'ich9-uhci2', 'ich9-uhci3', 'vt82c686b-uhci', 'pci-ohci', 'nec-xhci',
+    'qusb1', 'qusb2', 'qemu-xhci', 'none'],
+  ide: ['piix3', 'piix4', 'ich6'],
+  'virtio-serial': ['virtio', 'virtio-transitional', 'virtio-non-transitional'],
+};
+
 /** Parses one `<controller>`. */
 export function parseController(el: XmlElement): ControllerDef {
   const r = new ElementReader(el);
@@ -102,6 +116,7 @@ export function parseController(el: XmlElement): ControllerDef {
   const idx = propNonNegativeInt(r.attr('index'), 'index', 'controller');
   if (idx !== undefined) c.index = idx;
   const model = r.attr('model');
+  checkSupported(model, CONTROLLER_MODELS[type] ?? [], (v) => `Unknown model type '${v}'`);
   if (model !== undefined) c.model = model;
   readDeviceCommon(r, c);
   keepExtra(r, c);

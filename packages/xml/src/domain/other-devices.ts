@@ -5,7 +5,7 @@
 import { ElementReader } from '../model/element-reader.js';
 import { buildElement } from '../model/extra.js';
 import type { XmlElement } from '../tree/xml-node.js';
-import { checkEnum, checkSupported, missingAttr, VIR_ERR_INTERNAL_ERROR, VIR_FROM_DOMAIN } from '../util/codes.js';
+import { checkEnum, checkSupported, missingAttr, VIR_ERR_INTERNAL_ERROR, VIR_FROM_DOMAIN, xmlError } from '../util/codes.js';
 import { virtError } from '@virtkit/core';
 import { parseInt32, parseUInt } from '../util/units.js';
 import {
@@ -39,6 +39,7 @@ export function parseInput(el: XmlElement): InputDef {
   checkSupported(type, INPUT_TYPES, (v) => `unknown input device type '${v}'`);
   const d: InputDef = { type };
   const bus = r.attr('bus');
+  checkSupported(bus, ['ps2', 'usb', 'xen', 'parallels', 'virtio', 'none'], (v) => `unknown input bus type '${v}'`);
   if (bus !== undefined) d.bus = bus;
   readDeviceCommon(r, d);
   keepExtra(r, d);
@@ -101,7 +102,13 @@ export function parseVideo(el: XmlElement): VideoDef {
     const type = mr.attr('type');
     checkSupported(type, VIDEO_MODELS, (v) => `unknown video model '${v}'`);
     if (type !== undefined) model.type = type;
-    const vram = parseUInt(m.attributes.find((a) => a.name === 'vram')?.value);
+    const rawVram = m.attributes.find((a) => a.name === 'vram')?.value;
+    const vram = parseUInt(rawVram);
+    if (rawVram !== undefined && vram === undefined) throw xmlError(`cannot parse video vram '${rawVram}'`);
+    const rawHeads = m.attributes.find((a) => a.name === 'heads')?.value;
+    if (rawHeads !== undefined && parseUInt(rawHeads) === undefined) {
+      throw virtError(VIR_ERR_INTERNAL_ERROR, `cannot parse video heads '${rawHeads}'`, VIR_FROM_DOMAIN);
+    }
     if (vram !== undefined) {
       mr.attr('vram');
       model.vram = vram;
@@ -147,6 +154,8 @@ export function parseModelDevice(el: XmlElement): ModelDeviceDef {
   if (type !== undefined) d.type = type;
   const model = r.attr('model');
   if (el.name === 'sound') checkEnum(model, SOUND_MODELS, 'model', 'sound');
+  if (el.name === 'panic') checkSupported(model, ['isa', 'pseries', 'hyperv', 's390', 'pvpanic'], (v) => `unknown panic model '${v}'`);
+  if (el.name === 'tpm') checkEnum(model, ['tpm-tis', 'tpm-crb', 'tpm-spapr', 'spapr-tpm-proxy'], 'model', 'tpm');
   if (model !== undefined) d.model = model;
   readDeviceCommon(r, d);
   keepExtra(r, d);
@@ -166,6 +175,8 @@ export function parseHostdev(el: XmlElement): HostdevDef {
   checkSupported(mode, HOSTDEV_MODES, (v) => `unknown hostdev mode '${v}'`);
   if (mode !== undefined) d.mode = mode;
   const type = r.attr('type');
+  const types = mode === 'capabilities' ? ['storage', 'misc', 'net'] : ['usb', 'pci', 'scsi', 'scsi_host', 'mdev'];
+  checkSupported(type, types, (v) => `unknown host device source address type '${v}'`);
   if (type !== undefined) d.type = type;
   const managed = yesNo(el.attributes.find((a) => a.name === 'managed')?.value);
   if (managed !== undefined) {
@@ -212,6 +223,7 @@ export function parseMemballoon(el: XmlElement): MemballoonDef {
   const r = new ElementReader(el);
   const model = r.attr('model');
   if (model === undefined) throw missingAttr('model', 'memballoon');
+  checkEnum(model, ['virtio', 'xen', 'none', 'virtio-transitional', 'virtio-non-transitional'], 'model', 'memballoon');
   const d: MemballoonDef = { model };
   readDeviceCommon(r, d);
   keepExtra(r, d);
