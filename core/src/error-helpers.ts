@@ -59,13 +59,19 @@ export function invalidConn(api: string, domain: number = VIR_FROM_NONE): VirtEr
   return virtError(VIR_ERR_INVALID_CONN, api, domain);
 }
 
-/** VIR_ERR_OPERATION_ABORTED for a job whose AbortSignal fired; the signal's reason is the cause. */
+/**
+ * VIR_ERR_OPERATION_ABORTED for a job whose AbortSignal fired; the signal's reason is the cause.
+ * Its `name` is 'AbortError', so code that recognises aborts the DOM way (`err.name ===
+ * 'AbortError'`) treats it as one, while it stays a VirtError with libvirt's code.
+ */
 export function abortedError(api: string, reason?: unknown, domain: number = VIR_FROM_NONE): VirtError {
-  return new VirtError(VIR_ERR_OPERATION_ABORTED, `operation aborted: ${api} canceled by the caller`, {
+  const err = new VirtError(VIR_ERR_OPERATION_ABORTED, `operation aborted: ${api} canceled by the caller`, {
     domain,
     detail: `${api} canceled by the caller`,
     cause: reason,
   });
+  err.name = 'AbortError';
+  return err;
 }
 
 /** Throws the aborted error when `signal` has already fired. */

@@ -132,6 +132,7 @@ describe('core dispatch', () => {
     const p = dom.save('/tmp/y', { signal: ac.signal });
     ac.abort();
     await rejectsWith(p, VIR_ERR_OPERATION_ABORTED, /virDomainSave canceled/);
+    await assert.rejects(dom.save('/tmp/z', { signal: AbortSignal.abort() }), { name: 'AbortError' });
   });
 
   it('falls back to the driver name for getType() and reports the lib version', async () => {
