@@ -232,8 +232,7 @@ export function destroy(st: DriverState, ref: DomainRef, flags: number): void {
 /** virDomainGetInfo. */
 export function getInfo(st: DriverState, ref: DomainRef): DomainInfo {
   const obj = domObj(st, ref);
-  const n = obj.infoNumbers();
-  return { state: obj.state, maxMem: n.maxMem, memory: n.memory, nrVirtCpu: n.vcpus, cpuTime: cpuTimeNs(st, obj) };
+  return { state: obj.state, maxMem: obj.maxMemKiB(), memory: obj.memoryKiB(), nrVirtCpu: obj.vcpus(), cpuTime: cpuTimeNs(st, obj) };
 }
 
 /** virDomainGetState. */

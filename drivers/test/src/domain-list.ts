@@ -44,6 +44,7 @@ export class DomainList {
 
   /** Removes a domain from every index. */
   remove(obj: DomainObj): void {
+    obj.release();
     this.#byUUID.delete(obj.uuid);
     if (this.#byName.get(obj.name) === obj) this.#byName.delete(obj.name);
     if (obj.id !== -1 && this.#byID.get(obj.id) === obj) this.#byID.delete(obj.id);

@@ -3,28 +3,26 @@
  * Mirrors libvirt's virDomainObj: `def` is what runs (or the only definition while shut off),
  * `newDef` the persistent configuration that takes over when a running domain stops.
  *
- * Memory: a defined, untouched domain is kept "compact" — its canonical XML as a byte buffer
- * plus the few numbers getInfo needs — and parsed again only when a call needs the model.
- * Ten thousand defined domains then cost about a kilobyte each.
+ * Memory: a defined, untouched domain is kept "compact" — its canonical XML in a shared byte
+ * arena plus the few numbers getInfo needs — and parsed again only when a call needs the
+ * model. Ten thousand defined domains then cost under a kilobyte each.
  */
 import type { DomainRef } from '@virtkit/core';
 import { DomState } from './consts.js';
 import type { DomainDef } from './domain-def.js';
 import { cloneDef, defCurMemKiB, defMaxMemKiB, defVcpus, formatDomainDef, parseDomainDef } from './domain-def.js';
 import type { SnapshotTree } from './snapshot-tree.js';
-
-/** What a compact domain keeps besides its XML. */
-interface Compact {
-  xml: Buffer;
-  maxMem: number;
-  memory: number;
-  vcpus: number;
-}
+import { arenaLoad, arenaRelease, arenaStore } from './xml-arena.js';
 
 /** A domain held by the driver. Fields are mutated only by the driver's operations. */
 export class DomainObj {
   #def: DomainDef | undefined;
-  #compact: Compact | undefined;
+  /** Arena handle of the canonical XML while compact, else -1 (see xml-arena.ts). */
+  #xml = -1;
+  #xmlLen = 0;
+  #maxMem = 0;
+  #memory = 0;
+  #vcpus = 0;
   /** The persistent definition while running, when it differs from `def` (libvirt's newDef). */
   newDef: DomainDef | undefined = undefined;
   /** The domain's name (kept in step with the definition by rename). */
@@ -56,15 +54,22 @@ export class DomainObj {
 
   /** The live definition (or the only one while inactive); parsed on demand when compact. */
   get def(): DomainDef {
-    if (this.#def === undefined) this.#def = parseDomainDef(this.#compact!.xml.toString('utf8'));
+    if (this.#def === undefined) this.#def = parseDomainDef(arenaLoad(this.#xml, this.#xmlLen));
     // the caller may change the model: the compact form is stale from here on
-    this.#compact = undefined;
+    this.release();
     return this.#def;
   }
 
   set def(def: DomainDef) {
     this.#def = def;
-    this.#compact = undefined;
+    this.release();
+  }
+
+  /** Gives the compact XML back to the arena (when the model takes over or the domain goes). */
+  release(): void {
+    if (this.#xml < 0) return;
+    arenaRelease(this.#xml);
+    this.#xml = -1;
   }
 
   /**
@@ -74,26 +79,31 @@ export class DomainObj {
   compact(): void {
     if (this.id !== -1 || this.newDef !== undefined || this.#def === undefined) return;
     const def = this.#def;
-    this.#compact = {
-      xml: Buffer.from(formatDomainDef(def, -1, 2), 'utf8'),
-      maxMem: defMaxMemKiB(def),
-      memory: defCurMemKiB(def),
-      vcpus: defVcpus(def),
-    };
+    [this.#xml, this.#xmlLen] = arenaStore(formatDomainDef(def, -1, 2));
+    this.#maxMem = defMaxMemKiB(def);
+    this.#memory = defCurMemKiB(def);
+    this.#vcpus = defVcpus(def);
     this.#def = undefined;
   }
 
   /** The canonical inactive XML when compact (what getXMLDesc returns), else undefined. */
   compactXML(): string | undefined {
-    return this.#compact?.xml.toString('utf8');
+    return this.#xml < 0 ? undefined : arenaLoad(this.#xml, this.#xmlLen);
   }
 
-  /** maxMem, memory (KiB) and vCPUs of the live definition, without parsing a compact one. */
-  infoNumbers(): { maxMem: number; memory: number; vcpus: number } {
-    const c = this.#compact;
-    if (c !== undefined) return c;
-    const def = this.#def!;
-    return { maxMem: defMaxMemKiB(def), memory: defCurMemKiB(def), vcpus: defVcpus(def) };
+  /** Max memory (KiB) of the live definition, without parsing a compact one. */
+  maxMemKiB(): number {
+    return this.#xml < 0 ? defMaxMemKiB(this.#def!) : this.#maxMem;
+  }
+
+  /** Balloon memory (KiB) of the live definition, without parsing a compact one. */
+  memoryKiB(): number {
+    return this.#xml < 0 ? defCurMemKiB(this.#def!) : this.#memory;
+  }
+
+  /** Online vCPUs of the live definition, without parsing a compact one. */
+  vcpus(): number {
+    return this.#xml < 0 ? defVcpus(this.#def!) : this.#vcpus;
   }
 
   /** True while running, paused or otherwise not shut off (virDomainObjIsActive). */

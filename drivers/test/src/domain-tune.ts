@@ -31,7 +31,7 @@ export function setMemoryFlags(st: DriverState, ref: DomainRef, kib: number, fla
 
 /** virDomainGetMaxMemory. */
 export function getMaxMemory(st: DriverState, ref: DomainRef): number {
-  return domObj(st, ref).infoNumbers().maxMem;
+  return domObj(st, ref).maxMemKiB();
 }
 
 /** virDomainSetVcpusFlags. */
