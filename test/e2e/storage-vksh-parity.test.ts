@@ -58,6 +58,7 @@ describe('storage: vksh output equals virsh on libvirt 9.0 for the same dir pool
     writeFileSync(join(dir, 'data.img'), Buffer.alloc(3 * MiB + 512, 7));
     execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', join(dir, 'base.qcow2'), '1G']);
     execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', '-b', join(dir, 'base.qcow2'), '-F', 'qcow2', join(dir, 'top.qcow2'), '5G']);
+    execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', '-o', 'compat=0.10', join(dir, 'old.qcow2'), '64M']);
     execFileSync('fallocate', ['-l', '7M', join(dir, 'full.raw')]);
     await fsp.mkdir(join(dir, 'subdir'));
     if (!libvirtdRunning()) {
@@ -90,10 +91,39 @@ describe('storage: vksh output equals virsh on libvirt 9.0 for the same dir pool
     assert.equal(await vksh(uri, 'vol-list', name), virsh('vol-list', name));
   });
 
-  for (const vol of ['sparse.img', 'data.img', 'base.qcow2', 'top.qcow2', 'full.raw', 'subdir']) {
+  for (const vol of ['sparse.img', 'data.img', 'base.qcow2', 'top.qcow2', 'old.qcow2', 'full.raw', 'subdir']) {
     it(`vol-info ${vol} (by pool and name, and by path)`, async () => {
       assert.equal(await vksh(uri, 'vol-info', '--pool', name, vol), virsh('vol-info', '--pool', name, vol));
       assert.equal(await vksh(uri, 'vol-info', join(dir, vol)), virsh('vol-info', join(dir, vol)));
+    });
+  }
+
+  /** XML without the access times (reading a file for probing may update atime). */
+  const noAtime = (xml: string) => xml.split('\n').filter((l) => !l.includes('<atime>')).join('\n');
+
+  for (const vol of ['sparse.img', 'data.img', 'base.qcow2', 'top.qcow2', 'old.qcow2', 'full.raw', 'subdir']) {
+    it(`vol-dumpxml ${vol}`, async () => {
+      assert.equal(noAtime(await vksh(uri, 'vol-dumpxml', '--pool', name, vol)), noAtime(virsh('vol-dumpxml', '--pool', name, vol)));
+    });
+  }
+
+  for (const [vol, args] of [
+    ['new.img', ['10M']],
+    ['new-sparse.img', ['10M', '--allocation', '0']],
+    ['new.qcow2', ['1G', '--format', 'qcow2']],
+    ['new-back.qcow2', ['2G', '--format', 'qcow2', '--backing-vol', 'base.qcow2', '--backing-vol-format', 'qcow2']],
+  ] as const) {
+    it(`vol-create-as ${vol} ${args.join(' ')}: same output, same vol-info and vol-dumpxml`, async () => {
+      const o1 = await vksh(uri, 'vol-create-as', name, `vk-${vol}`, ...args);
+      const o2 = virsh('vol-create-as', name, `lv-${vol}`, ...args);
+      assert.equal(o1.replace('vk-', ''), o2.replace('lv-', ''));
+      const norm = (s: string, p: string) => noAtime(s).split(`${p}-${vol}`).join(vol);
+      assert.equal(norm(await vksh(uri, 'vol-info', '--pool', name, `vk-${vol}`), 'vk'), norm(virsh('vol-info', '--pool', name, `lv-${vol}`), 'lv'));
+      const x1 = norm(await vksh(uri, 'vol-dumpxml', '--pool', name, `vk-${vol}`), 'vk');
+      const x2 = norm(virsh('vol-dumpxml', '--pool', name, `lv-${vol}`), 'lv');
+      // timestamps of two different files differ: compare everything else
+      const noTimes = (x: string) => x.split('\n').filter((l) => !/<[mc]time>/.test(l)).join('\n');
+      assert.equal(noTimes(x1), noTimes(x2));
     });
   }
 

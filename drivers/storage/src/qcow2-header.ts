@@ -13,6 +13,8 @@ export interface Qcow2Header {
   backing?: string;
   backingFormat?: string;
   compat: string;
+  clusterSize: number;
+  lazyRefcounts: boolean;
 }
 
 const MAGIC = 0x514649fb; // "QFI\xfb"
@@ -31,7 +33,12 @@ export async function readQcow2Header(path: string): Promise<Qcow2Header | undef
     const backingOff = Number(buf.readBigUInt64BE(8));
     const backingLen = buf.readUInt32BE(16);
     const size = Number(buf.readBigUInt64BE(24));
-    const out: Qcow2Header = { virtualSize: size, compat: version === 2 ? '0.10' : '1.1' };
+    const out: Qcow2Header = {
+      virtualSize: size,
+      compat: version === 2 ? '0.10' : '1.1',
+      clusterSize: 2 ** buf.readUInt32BE(20),
+      lazyRefcounts: version === 3 && (buf.readBigUInt64BE(80) & 1n) === 1n,
+    };
     const headerLen = version === 3 && bytesRead >= 104 ? buf.readUInt32BE(100) : 72;
     // header extensions: type(4) len(4) data, padded to 8, until type 0
     let off = headerLen;

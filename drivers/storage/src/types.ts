@@ -68,8 +68,15 @@ export interface VolDef {
   backingStore?: BackingStore;
   /** qcow2 compat level ('0.10' or '1.1') requested at creation. */
   compat?: string;
-  /** qcow2 features requested at creation (e.g. lazy_refcounts). */
+  /** qcow2 features requested at creation (e.g. lazy_refcounts), or probed from a v3 image. */
   features?: string[];
+  /** qcow2 cluster size in bytes, as probed. */
+  clusterSize?: number;
+  /**
+   * For volumes created through the driver (until the next pool refresh), the compat level
+   * and features of the request: libvirt reports those instead of probed values.
+   */
+  createdAs?: { compat?: string; features?: string[] };
   /** Disk pools: partition extents on the source device. */
   extents?: { start: number; end: number }[];
   /** Disk pools: partition type as libvirt names it ('primary', 'logical', 'extended'). */

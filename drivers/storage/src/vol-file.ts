@@ -35,6 +35,7 @@ export interface ImageInfo {
   backingFormat?: string;
   compat?: string;
   lazyRefcounts?: boolean;
+  clusterSize?: number;
 }
 
 /** Runs `qemu-img info --output=json -U path`; undefined when qemu-img cannot read it. */
@@ -55,6 +56,7 @@ export async function qemuImgInfo(path: string, signal?: AbortSignal): Promise<I
     backingFormat: j['backing-filename-format'] as string | undefined,
     compat: spec?.compat as string | undefined,
     lazyRefcounts: spec?.['lazy-refcounts'] as boolean | undefined,
+    clusterSize: j['cluster-size'] === undefined ? undefined : Number(j['cluster-size']),
   };
 }
 
@@ -121,7 +123,14 @@ export async function probeVolume(name: string, path: string, signal?: AbortSign
     physical: size,
   };
   if (info?.backing) vol.backingStore = { path: info.backing, format: info.backingFormat };
-  if (info?.compat) vol.compat = info.compat;
+  // libvirt's probe: cluster size for qcow2; compat and features for v3 (compat 1.1) only
+  if (info?.format === 'qcow2') {
+    if (info.clusterSize) vol.clusterSize = info.clusterSize;
+    if (info.compat && info.compat !== '0.10') {
+      vol.compat = info.compat;
+      vol.features = info.lazyRefcounts ? ['lazy_refcounts'] : [];
+    }
+  }
   return vol;
 }
 
@@ -135,7 +144,7 @@ async function knownInfo(path: string, size: number, format: string | undefined)
   if (format !== 'qcow2') return undefined;
   const h = await readQcow2Header(path);
   if (!h) return undefined;
-  const info: ImageInfo = { format: 'qcow2', virtualSize: h.virtualSize, compat: h.compat };
+  const info: ImageInfo = { format: 'qcow2', virtualSize: h.virtualSize, compat: h.compat, clusterSize: h.clusterSize, lazyRefcounts: h.lazyRefcounts };
   if (h.backing) info.backing = h.backing;
   if (h.backingFormat) info.backingFormat = h.backingFormat;
   return info;

@@ -77,6 +77,7 @@ export class VolOps {
   /** Probes the volume again so that info and XML are exact (libvirt's refreshVol). */
   async #fresh(pool: PoolObj, vol: VolDef): Promise<VolDef> {
     const v = await pool.backend.refreshVol(pool.def, vol);
+    if (vol.createdAs) v.createdAs = vol.createdAs;
     pool.volumes.set(v.name, v);
     return v;
   }

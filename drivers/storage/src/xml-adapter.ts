@@ -143,8 +143,16 @@ function timestampsEl(v: VolDef): XmlElement | undefined {
 function target(path: string, format: string | undefined, perms: Permissions, v?: VolDef): StorageTarget {
   const t: StorageTarget = { path, permissions: fmtPerms(perms) };
   if (format !== undefined) t.format = format;
+  const kids: XmlElement[] = [];
   const ts = v && timestampsEl(v);
-  if (ts) t.extra = { attributes: [], children: [{ after: 'permissions', node: ts }] };
+  if (ts) kids.push(ts);
+  // libvirt: <compat> and <features> when the definition has features (v3 probe or request),
+  // <clusterSize> when probed (not for volumes it just created)
+  const c = v?.createdAs ? { compat: v.createdAs.compat ?? (v.createdAs.features ? '1.1' : undefined), features: v.createdAs.features } : v;
+  if (c?.compat !== undefined && c.features) kids.push(xmlElement('compat', [], [xmlText(c.compat)]));
+  if (v?.clusterSize && !v.createdAs) kids.push(xmlElement('clusterSize', [['unit', 'B']], [xmlText(String(v.clusterSize))]));
+  if (c?.features) kids.push(xmlElement('features', [], c.features.map((f) => xmlElement(f))));
+  if (kids.length) t.extra = { attributes: [], children: kids.map((node) => ({ after: 'permissions', node })) };
   return t;
 }
 
@@ -167,7 +175,12 @@ export function formatVol(v: VolDef, backing?: VolDef): string {
   }
   if (v.backingStore) {
     x.backingStore = backing
-      ? target(v.backingStore.path, v.backingStore.format ?? backing.format, backing.perms, backing)
+      ? target(v.backingStore.path, v.backingStore.format ?? backing.format, backing.perms, {
+          ...backing,
+          compat: undefined,
+          features: undefined,
+          clusterSize: undefined,
+        })
       : { path: v.backingStore.path, ...(v.backingStore.format ? { format: v.backingStore.format } : {}) };
   }
   return formatStorageVolXML(x);

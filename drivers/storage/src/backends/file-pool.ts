@@ -72,12 +72,14 @@ export const fileVolumeOps = {
   async createVol(def: PoolDef, req: VolRequest, flags: number, opts: JobOptions): Promise<VolDef> {
     const path = join(def.targetPath, req.name);
     await createFileVolume(path, req, flags, opts);
-    return fileVolumeOps.refreshVol(def, { name: req.name, path, format: req.format } as VolDef);
+    const v = await fileVolumeOps.refreshVol(def, { name: req.name, path, format: req.format } as VolDef);
+    return { ...v, createdAs: { compat: req.compat, features: req.features } };
   },
   async cloneVol(def: PoolDef, req: VolRequest, src: VolDef, flags: number, opts: JobOptions): Promise<VolDef> {
     const path = join(def.targetPath, req.name);
     await cloneFileVolume(path, req, src, flags, opts);
-    return fileVolumeOps.refreshVol(def, { name: req.name, path, format: req.format ?? src.format } as VolDef);
+    const v = await fileVolumeOps.refreshVol(def, { name: req.name, path, format: req.format ?? src.format } as VolDef);
+    return { ...v, createdAs: { compat: req.compat, features: req.features } };
   },
   async deleteVol(_def: PoolDef, vol: VolDef, flags: number): Promise<void> {
     if (flags & VIR_STORAGE_VOL_DELETE_ZEROED && vol.type !== 'dir') await wipePath(vol.path, VIR_STORAGE_VOL_WIPE_ALG_ZERO);
