@@ -8,6 +8,39 @@
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
+
+/** The URI this invocation connects to: -c/--connect before the command, else the env. */
+function requestedURI(argv) {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') break;
+    if (a.startsWith('--connect=')) return a.slice('--connect='.length);
+    if (a === '--connect') return argv[i + 1];
+    if (!a.startsWith('-') || a === '-') break;
+    if (!a.startsWith('--')) {
+      // a cluster such as -qrc URI: the first option taking a value ends it
+      for (let j = 1; j < a.length; j++) {
+        if ('cdeklK'.includes(a[j])) {
+          const value = a.length > j + 1 ? a.slice(j + 1) : argv[++i];
+          if (a[j] === 'c') return value;
+          break;
+        }
+      }
+    } else if (/^--(debug|escape|keepalive-interval|keepalive-count|log)$/.test(a)) {
+      i++;
+    }
+  }
+  return process.env.VIRTKIT_DEFAULT_URI || process.env.LIBVIRT_DEFAULT_URI || undefined;
+}
+
+// The bundle carries the test driver only. Other drivers load from node_modules, and must see
+// the same core as vksh: those URIs run the unbundled build.
+const uri = requestedURI(process.argv.slice(2));
+if (uri !== undefined && !/^test(\+[^:]*)?:/i.test(uri)) {
+  import(path.join(__dirname, '..', 'dist', 'run.js'));
+  return;
+}
+
 const vm = require('node:vm');
 
 const file = path.join(__dirname, '..', 'dist', 'vksh.cjs');
