@@ -60,6 +60,7 @@ export function parseChardev(el: XmlElement): ChardevDef {
   }
   checkChardevSource(el.name, c);
   const t = r.child('target');
+  if (el.name === 'channel' && !t?.attributes.some((a) => a.name === 'type')) throw xmlError('target type must be specified for channel device');
   if (t) {
     const tr = new ElementReader(t);
     const target: NonNullable<ChardevDef['target']> = {};

@@ -12,6 +12,7 @@ import {
   VIR_ERR_NO_NAME,
   VIR_FROM_DOMAIN,
   VIR_FROM_XML,
+  missingAttr,
   propUInt,
   xmlError,
 } from '../util/codes.js';
@@ -26,6 +27,10 @@ const OS_TYPES = ['hvm', 'xen', 'linux', 'exe', 'uml', 'xenpvh'];
 const BOOT_DEVS = ['fd', 'cdrom', 'hd', 'network'];
 const LIFECYCLE = ['destroy', 'restart', 'rename-restart', 'preserve'];
 const CRASH = [...LIFECYCLE, 'coredump-destroy', 'coredump-restart'];
+const FEATURES = ['acpi', 'apic', 'pae', 'hap', 'viridian', 'privnet', 'hyperv', 'kvm', 'pvspinlock', 'capabilities', 'pmu', 'vmport', 'gic',
+  'smm', 'ioapic', 'hpt', 'vmcoreinfo', 'htm', 'nested-hv', 'msrs', 'ccf-assist', 'xen', 'cfpc', 'sbbc', 'ibs', 'tcg'];
+/** VIR_FROM_CPU. */
+const VIR_FROM_CPU = 31;
 const CLOCK_OFFSETS = ['utc', 'localtime', 'variable', 'timezone', 'absolute'];
 
 /** Checks the root element name like virXMLParse ("expecting root element of 'x', not 'y'"). */
@@ -92,7 +97,9 @@ function parseOs(el: XmlElement | undefined): DomainOs {
   const te = tr.extra();
   if (te) os.typeExtra = te;
   for (const b of r.el.children) {
-    if (b.type !== 'element' || b.name !== 'boot' || b.attributes.length !== 1 || b.children.length) continue;
+    if (b.type !== 'element' || b.name !== 'boot') continue;
+    if (!b.attributes.some((a) => a.name === 'dev')) throw missingAttr('dev', 'boot');
+    if (b.attributes.length !== 1 || b.children.length) continue;
     const dev = b.attributes[0]!.name === 'dev' ? b.attributes[0]!.value : undefined;
     if (dev === undefined) continue;
     checkEnum(dev, BOOT_DEVS, 'dev', 'boot');
@@ -134,6 +141,11 @@ function parseCpu(el: XmlElement): DomainCpu {
     const v = r.attr(k);
     if (v !== undefined) cpu[k] = v;
   }
+  if (cpu.mode !== undefined && !['custom', 'host-model', 'host-passthrough', 'maximum'].includes(cpu.mode)) {
+    throw virtError(VIR_ERR_CONFIG_UNSUPPORTED, `Invalid mode attribute '${cpu.mode}'`, VIR_FROM_CPU);
+  }
+  checkEnum(cpu.match, ['minimum', 'exact', 'strict'], 'match', 'cpu');
+  checkEnum(cpu.check, ['none', 'partial', 'full'], 'check', 'cpu');
   const m = r.peek('model');
   if (m && m.children.every((c) => c.type === 'text')) {
     r.use(m);
@@ -147,7 +159,9 @@ function parseCpu(el: XmlElement): DomainCpu {
     const tr = new ElementReader(t);
     const topo: NonNullable<DomainCpu['topology']> = {};
     for (const k of ['sockets', 'dies', 'cores', 'threads'] as const) {
-      const n = propUInt(tr.attr(k), k, 'topology');
+      const raw = tr.attr(k);
+      if (raw === undefined && k !== 'dies') throw missingAttr(k, 'topology');
+      const n = propUInt(raw, k, 'topology');
       if (n !== undefined) topo[k] = n;
     }
     keepExtra(tr, topo);
@@ -196,6 +210,7 @@ export function parseDomainElement(root: XmlElement): DomainDef {
     def.uuid = u;
   }
   const genid = r.simpleText('genid');
+  if (genid !== undefined && genid !== '' && !parseUUID(genid)) throw virtError(VIR_ERR_INTERNAL_ERROR, 'malformed genid element', VIR_FROM_DOMAIN);
   if (genid !== undefined) def.genid = genid;
   const title = r.simpleText('title');
   if (title !== undefined) {
@@ -232,6 +247,7 @@ export function parseDomainElement(root: XmlElement): DomainDef {
   if (feat) {
     const fr = new ElementReader(feat);
     def.features = { items: feat.children.filter((c): c is XmlElement => c.type === 'element') };
+    for (const f of def.features.items) if (!FEATURES.includes(f.name)) throw virtError(VIR_ERR_CONFIG_UNSUPPORTED, `unexpected feature '${f.name}'`, VIR_FROM_DOMAIN);
     for (const f of def.features.items) fr.use(f);
     keepExtra(fr, def.features);
   }
@@ -240,7 +256,9 @@ export function parseDomainElement(root: XmlElement): DomainDef {
   const clockEl = r.child('clock');
   if (clockEl) {
     const cr = new ElementReader(clockEl);
-    const offset = cr.attr('offset');
+    const raw = cr.attr('offset');
+    // an empty offset counts as none
+    const offset = raw === '' ? undefined : raw;
     if (offset !== undefined && !CLOCK_OFFSETS.includes(offset)) {
       throw virtError(VIR_ERR_CONFIG_UNSUPPORTED, `unknown clock offset '${offset}'`, VIR_FROM_DOMAIN);
     }

@@ -74,6 +74,11 @@ export function parseGraphics(el: XmlElement): GraphicsDef {
   }
   const listen = r.attr('listen');
   if (listen !== undefined) d.listen = listen;
+  for (const l of el.children) {
+    if (l.type === 'element' && l.name === 'listen') {
+      checkEnum(l.attributes.find((a) => a.name === 'type')?.value, ['address', 'network', 'socket', 'none'], 'type', 'listen');
+    }
+  }
   const passwd = r.attr('passwd');
   if (passwd !== undefined) d.passwd = passwd;
   readDeviceCommon(r, d);
