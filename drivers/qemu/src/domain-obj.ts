@@ -39,6 +39,8 @@ export class QemuDomainObj {
   pendingStop: { reason: number; detail: number } | undefined;
   /** The pause reason a job expects for the next STOP event (save, snapshot...). */
   pendingPauseReason: number | undefined;
+  /** Started with VIR_DOMAIN_START_AUTODESTROY: destroyed when the connection closes. */
+  autodestroy = false;
   /** Current balloon size in KiB. */
   balloonKiB = 0;
   /** Resolves when the running QEMU has gone (monitor closed and state shut off). */

@@ -17,6 +17,7 @@ import { deviceMethods } from './methods-devices.js';
 import { snapshotMethods } from './methods-snapshot.js';
 import { canonicalMachine, formatCapabilities, formatDomainCapabilities } from './capabilities.js';
 import { hostUuid } from './host-info.js';
+import { stopProcess } from './process-control.js';
 import { virtError } from '@virtkit/core';
 import * as C from './constants.js';
 
@@ -121,6 +122,9 @@ export const driver: VirtDriver = {
       hypervisor,
       async close() {
         if (st.closed) return;
+        // VIR_DOMAIN_START_AUTODESTROY guests die with the connection that started them.
+        await Promise.all(st.all().filter((d) => d.active && d.autodestroy).map((d) =>
+          stopProcess(st, d, C.VIR_DOMAIN_SHUTOFF_DESTROYED, C.VIR_DOMAIN_EVENT_STOPPED_DESTROYED).catch(() => undefined)));
         st.closed = true;
         // Guests keep running: only our monitor connections and the lock go.
         await Promise.all(st.all().map(async (d) => {

@@ -43,6 +43,7 @@ export function lifecycleMethods(st: QemuDriverState): Partial<HypervisorDriver>
       checkFlagsLocal(flags, START_FLAGS, 'qemuDomainCreateWithFlags');
       const obj = st.get(ref);
       await obj.job.run('start', () => createDomain(st, obj, flags));
+      obj.autodestroy = (flags & C.VIR_DOMAIN_START_AUTODESTROY) !== 0;
       return obj.ref();
     },
     async domainCreateXML(xml, flags) {
@@ -57,6 +58,7 @@ export function lifecycleMethods(st: QemuDriverState): Partial<HypervisorDriver>
       if (!existing) st.add(obj);
       try {
         await obj.job.run('start', () => startProcess(st, obj, def, { paused: (flags & C.VIR_DOMAIN_START_PAUSED) !== 0 }));
+        obj.autodestroy = (flags & C.VIR_DOMAIN_START_AUTODESTROY) !== 0;
       } catch (e) {
         if (!obj.active && !obj.persistent) st.remove(obj);
         throw e;
