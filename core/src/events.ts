@@ -119,7 +119,9 @@ export class EventHub {
       const ev = this.#queue.shift()!;
       for (const listener of [...(this.#listeners.get(ev.type) ?? [])]) {
         try {
-          (listener as (...a: unknown[]) => void)(...listenerArgs(ev));
+          const result = (listener as (...a: unknown[]) => unknown)(...listenerArgs(ev));
+          // An async listener's rejection is contained too, instead of becoming an unhandled rejection.
+          if (result instanceof Promise) result.catch((err: unknown) => this.#reportListenerError(err, ev));
         } catch (err) {
           this.#reportListenerError(err, ev);
         }

@@ -78,6 +78,17 @@ describe('core events', () => {
     assert.deepEqual(later, [VIR_DOMAIN_EVENT_SUSPENDED, VIR_DOMAIN_EVENT_RESUMED], 'other listeners still called');
   });
 
+  it('contains rejections of async listeners', async () => {
+    const errors: string[] = [];
+    conn.on('domain-lifecycle', async () => {
+      throw new Error('async listener bug');
+    });
+    conn.on('error', (err) => errors.push((err as Error).message));
+    await (await conn.lookupDomainByName('alpha')).suspend();
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(errors, ['async listener bug']);
+  });
+
   it('events() yields typed records and ends on abort', async () => {
     const ac = new AbortController();
     const records: ConnectionEvent[] = [];
