@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { requireHost } from '../support/host.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const cli = join(root, 'packages', 'cli');
@@ -77,6 +78,35 @@ describe('vksh bin (bundled, real processes)', function () {
     const ro = vksh(['-q', '-r', '-c', 'test:///default'], 'suspend test\n');
     assert.equal(ro.stdout, 'vksh > suspend test\nvksh > \n');
     assert.equal(ro.stderr, "error: Failed to suspend domain 'test'\nerror: operation forbidden: read only access prevents virDomainSuspend\n");
+  });
+
+  it('edits lines and keeps history on a terminal (util-linux script provides the pty)', function () {
+    requireHost(this, { binaries: ['script'] });
+    const cache = mkdtempSync(join(tmpdir(), 'vksh-history-'));
+    try {
+      const session = (keys: string): string => {
+        // keystrokes paced so readline sees them as typed; \r is Enter, ESC [ A is Up
+        const feed = keys
+          .split('|')
+          .map((k) => `sleep 0.4; printf '%b' '${k}'`)
+          .join('; ');
+        const r = spawnSync('sh', ['-c', `(${feed}; sleep 0.4) | script -qfc "${process.execPath} ${bin} -c test:///default" /dev/null`], {
+          encoding: 'utf8',
+          env: { PATH: process.env.PATH ?? '', HOME: cache, XDG_CACHE_HOME: cache, TERM: 'xterm' },
+          timeout: 20000,
+        });
+        // drop the terminal's cursor controls and carriage returns
+        return r.stdout.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '').replace(/\r/g, '');
+      };
+      const first = session('list --name\\r|quit\\r');
+      assert.match(first, /vksh # .*list --name\ntest\n/);
+      assert.equal(readFileSync(join(cache, 'vksh', 'history'), 'utf8'), 'list --name\nquit\n');
+      // a new shell recalls the previous session's lines: Up, Up gives "list --name"
+      const second = session('\\033[A\\033[A\\r|quit\\r');
+      assert.match(second, /\ntest\n/);
+    } finally {
+      rmSync(cache, { recursive: true, force: true });
+    }
   });
 
   it('is linked as node_modules/.bin/vksh by the workspace install', function () {
