@@ -34,7 +34,7 @@ export class VmGuard {
     conn.on('domain-lifecycle', (dom, event, detail) => {
       if (dom.getName() === this.#name && event === VIR_DOMAIN_EVENT_STOPPED && detail === VIR_DOMAIN_EVENT_STOPPED_CRASHED) {
         this.restarts++;
-        this.#pending = this.#pending.then(() => this.ensureRunning()).catch(() => undefined);
+        this.#pending = this.#pending.then(async () => void (await this.ensureRunning())).catch(() => undefined);
       }
     });
   }
