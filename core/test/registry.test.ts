@@ -11,6 +11,7 @@ import {
   VirtError,
   VIR_ERR_INVALID_ARG,
   VIR_ERR_NO_CONNECT,
+  VIR_ERR_OPERATION_ABORTED,
   VIR_FROM_NONE,
   type DriverConnection,
   type VirtDriver,
@@ -48,6 +49,27 @@ describe('core registry and connect()', () => {
     const result = await loadBuiltinDriver('@virtkit/driver-does-not-exist');
     assert.ok(result instanceof Error);
     assert.match(result.message, /is not installed/);
+  });
+
+  it('rejects an aborted open, and makes open failures VirtErrors', async () => {
+    await assert.rejects(connect('test:///default', { signal: AbortSignal.abort() }), { name: 'AbortError', code: VIR_ERR_OPERATION_ABORTED });
+    const broken: VirtDriver = {
+      name: 'Broken',
+      schemes: ['fake-reg-broken'],
+      async open() {
+        throw new Error('cannot reach the hypervisor');
+      },
+    };
+    registerDriver(broken);
+    try {
+      await assert.rejects(connect('fake-reg-broken:///'), (err: unknown) => {
+        assert.ok(err instanceof VirtError);
+        assert.match(err.message, /^internal error: virConnectOpen: cannot reach the hypervisor$/);
+        return true;
+      });
+    } finally {
+      unregisterDriver(broken);
+    }
   });
 
   it('validates drivers at registration', () => {
