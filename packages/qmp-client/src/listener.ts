@@ -92,13 +92,14 @@ export class QmpListener<C> {
     return this.#negotiate(socket);
   }
 
-  /** Stops listening, drops queued connections and removes the socket file. */
+  /** Stops listening, drops queued connections and removes the socket file (accepted clients stay open). */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     for (const s of this.#queue.splice(0)) s.destroy();
     this.#waiter?.(undefined);
-    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    // Stops listening at once; the callback would wait for accepted clients, which live on.
+    this.#server.close();
     await unlink(this.#path).catch(() => {});
   }
 }

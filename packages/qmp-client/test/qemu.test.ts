@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -234,6 +235,15 @@ describe('qmp-client against real QEMU', function () {
       }
     });
 
+    it('connects over TCP ({ host, port })', async () => {
+      const port = await freePort();
+      qemu = startQemu({ qmp: `tcp:127.0.0.1:${port},server=on,wait=off` });
+      const client = await QmpClient.connect({ host: '127.0.0.1', port }, { retry: true });
+      assert.equal((await client.queryStatus()).status, 'prelaunch');
+      await client.close();
+      assert.equal(client.state, 'closed');
+    });
+
     it('accept mode: QEMU connects to QmpClient.listen()', async () => {
       const dir = mkdtempSync(join(tmpdir(), 'vk-qmp-listen-'));
       const path = join(dir, 'listen.sock');
@@ -254,3 +264,11 @@ describe('qmp-client against real QEMU', function () {
   });
 });
 
+/** A TCP port that was free a moment ago (QEMU binds it right after). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}

@@ -3,8 +3,8 @@
  * fake server (in memory, or on a real unix socket where connecting is what is tested).
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -99,6 +99,28 @@ describe('qmp-client session', () => {
     client = await connecting;
     assert.equal(client.state, 'ready');
     assert.deepEqual(await client.execute('query-status'), {});
+  });
+
+  it('listen(): queues a peer that connects before accept(), times out when none comes, unlinks on close', async () => {
+    const path = join(dir, 'accept.sock');
+    const listener = await QmpClient.listen(path);
+    try {
+      const peer = connect(path);
+      sockets.push(peer);
+      peer.write(JSON.stringify(GREETING) + '\r\n');
+      peer.on('data', (d) => {
+        for (const line of d.toString().split('\n').filter(Boolean)) peer.write(JSON.stringify({ return: 'hi', id: JSON.parse(line).id }) + '\r\n');
+      });
+      await new Promise((r) => peer.once('connect', r));
+      await new Promise((r) => setTimeout(r, 20));
+      client = await listener.accept();
+      assert.equal(await client.execute('anything'), 'hi');
+      await assert.rejects(listener.accept({ timeout: 30 }), QmpTimeoutError);
+    } finally {
+      await listener.close();
+    }
+    assert.equal(existsSync(path), false);
+    await assert.rejects(listener.accept(), QmpDisconnectedError);
   });
 
   it('fails to connect with QmpTimeoutError when no greeting comes', async () => {

@@ -26,6 +26,8 @@ export interface StartQemuOptions {
   args?: string[];
   /** Where QEMU connects to instead of listening (accept-mode tests). */
   connectTo?: string;
+  /** A complete `-qmp` value, replacing the unix socket (e.g. `tcp:127.0.0.1:4444,server=on,wait=off`). */
+  qmp?: string;
 }
 
 function kvmUsable(): boolean {
@@ -43,7 +45,7 @@ export function startQemu(options: StartQemuOptions = {}): TestQemu {
   const qmpPath = options.connectTo ?? join(dir, 'qmp.sock');
   const machine = options.machine ?? 'none';
   const accel = kvmUsable() ? ['-accel', 'kvm', '-accel', 'tcg'] : ['-accel', 'tcg'];
-  const qmp = options.connectTo ? `unix:${qmpPath}` : `unix:${qmpPath},server=on,wait=off`;
+  const qmp = options.qmp ?? (options.connectTo ? `unix:${qmpPath}` : `unix:${qmpPath},server=on,wait=off`);
   const proc = execa(
     'qemu-system-x86_64',
     ['-machine', machine, ...accel, '-S', '-nodefaults', '-display', 'none', '-m', '64', '-qmp', qmp, ...(options.args ?? [])],
