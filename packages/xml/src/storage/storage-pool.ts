@@ -5,7 +5,7 @@ import { ElementReader } from '../model/element-reader.js';
 import { buildElement, type HasExtra } from '../model/extra.js';
 import { formatByteSize, readByteSize, readUUID, textElement, type ByteSize } from '../model/common-fields.js';
 import type { XmlElement } from '../tree/xml-node.js';
-import { formatXmlElement } from '../tree/xml-format.js';
+import { formatXmlElement, markExpanded } from '../tree/xml-format.js';
 import { parseXmlDocument } from '../tree/xml-parse.js';
 import { checkEnum, missingAttr, VIR_FROM_STORAGE, xmlError } from '../util/codes.js';
 import { expectRoot } from '../domain/domain-parse.js';
@@ -138,7 +138,7 @@ export function formatStoragePoolElement(def: StoragePoolDef): XmlElement {
       formatByteSize('allocation', def.allocation),
       formatByteSize('available', def.available),
       s &&
-        buildElement(
+        markExpanded(buildElement(
           'source',
           [],
           [
@@ -149,7 +149,7 @@ export function formatStoragePoolElement(def: StoragePoolDef): XmlElement {
             s.format !== undefined && buildElement('format', [['type', s.format]], []),
           ],
           s.extra,
-        ),
+        )),
       def.target && formatStorageTarget(def.target),
     ],
     def.extra,
