@@ -22,7 +22,11 @@ export class QemuDriverState {
   #caps: Promise<QemuCaps> | undefined;
   closed = false;
 
-  constructor(paths: QemuPaths, events: DriverEventSink, readOnly: boolean) {
+  /** The connection URI (volume disks are resolved through the storage driver serving it). */
+  readonly uri: string;
+
+  constructor(paths: QemuPaths, events: DriverEventSink, readOnly: boolean, uri = '') {
+    this.uri = uri;
     this.store = new DomainStore(paths);
     this.events = events;
     this.readOnly = readOnly;

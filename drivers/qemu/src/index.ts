@@ -108,7 +108,7 @@ export const driver: VirtDriver = {
   schemes: ['qemu'],
   async open(ctx: DriverOpenContext): Promise<DriverConnection> {
     const paths = resolvePaths(ctx.uri);
-    const st = new QemuDriverState(paths, ctx.events, ctx.readOnly);
+    const st = new QemuDriverState(paths, ctx.events, ctx.readOnly, ctx.uri.raw);
     if (ctx.readOnly) return openReadOnly(st);
     const lock = RootLock.acquire(paths.stateDir);
     try {

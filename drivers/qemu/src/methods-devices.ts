@@ -13,6 +13,7 @@ import { diskAlias, diskBlockdevs, diskDevice, diskSourcePath } from './command-
 import { netDevice } from './command-line/net.js';
 import { checkFlagsLocal } from './flags.js';
 import { removeLiveDevice } from './monitor-events.js';
+import { resolveVolumes } from './volume-resolver.js';
 import * as C from './constants.js';
 
 /** How long live detach waits for the guest (libvirt: 5 s). */
@@ -71,6 +72,7 @@ async function attachLive(st: QemuDriverState, obj: QemuDomainObj, dev: Dev): Pr
   const mon = obj.mon();
   if (dev.kind === 'disk') {
     const d = structuredClone(dev.def);
+    await resolveVolumes({ ...live, devices: { ...live.devices, disks: [d] } }, st.uri);
     if (live.devices.disks.some((x) => x.target.dev === d.target.dev)) throw virtError(C.VIR_ERR_OPERATION_FAILED, `target ${d.target.dev} already exists`);
     const path = diskSourcePath(d);
     d.alias = diskAlias(d, host.q35);

@@ -12,6 +12,7 @@ import { launchQemu, readLogTail } from './process-launcher.js';
 import { Monitor } from './monitor.js';
 import { readProcStatSync, sameProcessAlive } from './proc-stat.js';
 import { createTaps, deleteTaps } from './taps.js';
+import { resolveVolumes } from './volume-resolver.js';
 import { handleMonitorClose, handleMonitorEvent } from './monitor-events.js';
 import type { QemuDomainObj } from './domain-obj.js';
 import type { QemuDriverState } from './driver-state.js';
@@ -48,6 +49,7 @@ export async function startProcess(st: QemuDriverState, obj: QemuDomainObj, def:
     accel = 'kvm';
   } else if (live.type === 'qemu') accel = 'tcg';
   else throw virtError(C.VIR_ERR_CONFIG_UNSUPPORTED, `domain type '${live.type}' is not supported by the QEMU driver`);
+  await resolveVolumes(live, st.uri);
   const cmd = buildCommandLine(live, { machine, accel, q35: /q35/.test(machine) });
   if (opts.incoming) cmd.args.push('-incoming', 'defer');
 

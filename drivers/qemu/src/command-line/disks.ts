@@ -5,6 +5,7 @@
  */
 import type { DiskDef, DomainDef } from '@virtkit/xml';
 import { type ArgList, type BuildHost, refuseExtra, unsupported } from './context.js';
+import { resolvedVolume } from '../volume-resolver.js';
 
 /** `vda` -> 0, `hdc` -> 2, `sdab` -> 27 (libvirt's virDiskNameToIndex). */
 export function diskNameToIndex(dev: string): number {
@@ -51,8 +52,14 @@ export function diskNodeNames(n: number): { storage: string; format: string } {
 /** Validates one disk; returns the file or block path (undefined for an empty cdrom). */
 export function diskSourcePath(d: DiskDef): string | undefined {
   refuseExtra('disk', d.extra, ['@snapshot']);
-  const type = d.type ?? 'file';
+  const type = effectiveType(d);
   if (type === 'volume') unsupported(`disk '${d.target.dev}': source type 'volume' needs the storage driver`);
+  const vol = resolvedVolume(d);
+  if (vol) {
+    const fmt = d.driver?.type ?? vol.format ?? 'raw';
+    if (fmt !== 'raw' && fmt !== 'qcow2') unsupported(`disk format '${fmt}' of '${d.target.dev}'`);
+    return vol.path;
+  }
   if (type !== 'file' && type !== 'block') unsupported(`disk type '${type}' of '${d.target.dev}'`);
   const device = d.device ?? 'disk';
   if (device !== 'disk' && device !== 'cdrom') unsupported(`disk device '${device}' of '${d.target.dev}'`);
@@ -64,6 +71,13 @@ export function diskSourcePath(d: DiskDef): string | undefined {
   return path;
 }
 
+/** file or block, after volume resolution. */
+function effectiveType(d: DiskDef): string {
+  const vol = resolvedVolume(d);
+  if (vol) return vol.block ? 'block' : 'file';
+  return d.type ?? 'file';
+}
+
 /** The -blockdev pair for a disk with a source. */
 export function diskBlockdevs(d: DiskDef, n: number, path: string): Record<string, unknown>[] {
   const names = diskNodeNames(n);
@@ -71,7 +85,7 @@ export function diskBlockdevs(d: DiskDef, n: number, path: string): Record<strin
   const cache = d.driver?.attrs.cache;
   const direct = cache === 'none' || cache === 'directsync';
   const storage: Record<string, unknown> = {
-    driver: (d.type ?? 'file') === 'block' ? 'host_device' : 'file',
+    driver: effectiveType(d) === 'block' ? 'host_device' : 'file',
     filename: path,
     'node-name': names.storage,
     'auto-read-only': true,
@@ -81,7 +95,7 @@ export function diskBlockdevs(d: DiskDef, n: number, path: string): Record<strin
   const format: Record<string, unknown> = {
     'node-name': names.format,
     'read-only': ro,
-    driver: d.driver?.type ?? 'raw',
+    driver: d.driver?.type ?? resolvedVolume(d)?.format ?? 'raw',
     file: names.storage,
   };
   if (direct) format.cache = { direct: true, 'no-flush': false };
