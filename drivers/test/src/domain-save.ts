@@ -5,8 +5,9 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { abortedError, throwIfAborted } from '@virtkit/core';
 import type { DomainRef, JobOptions } from '@virtkit/core';
-import { Err, Ev, EvDetail, RunningReason, ShutoffReason } from './consts.js';
+import { Err, Ev, EvDetail, From, RunningReason, ShutoffReason } from './consts.js';
 import { formatDomainDef, parseDomainDef } from './domain-def.js';
 import { DomainObj } from './domain-obj.js';
 import { activeObj, checkDuplicate, domObj, dropManagedSaveImage, startDomain, stopAndEmit } from './domain-run.js';
@@ -31,12 +32,14 @@ function saveImage(xml: string): Buffer {
 export async function save(st: DriverState, ref: DomainRef, path: string, dxml: string | undefined, flags: number, opts: JobOptions): Promise<void> {
   checkFlags(flags, 0, 'testDomainSaveFlags');
   if (dxml !== undefined) throw unsupportedXML();
+  throwIfAborted(opts.signal, 'virDomainSave', From.TEST);
   const obj = activeObj(st, ref);
   const image = saveImage(formatDomainDef(obj.def, -1, 1 | 2));
   try {
     await writeFile(path, image, { mode: 0o600, signal: opts.signal });
   } catch (e) {
     await rm(path, { force: true }).catch(() => undefined);
+    if (opts.signal?.aborted) throw abortedError('virDomainSave', opts.signal.reason, From.TEST);
     throw systemError(`saving domain '${obj.name}' to '${path}': write failed`, e);
   }
   opts.onProgress?.(image.length, image.length);
@@ -67,6 +70,7 @@ async function readImage(path: string): Promise<string> {
 export async function restore(st: DriverState, path: string, dxml: string | undefined, flags: number, opts: JobOptions): Promise<void> {
   checkFlags(flags, 0, 'testDomainRestoreFlags');
   if (dxml !== undefined) throw unsupportedXML();
+  throwIfAborted(opts.signal, 'virDomainRestore', From.TEST);
   const xml = await readImage(path);
   const def = parseDomainDef(xml);
   const existing = checkDuplicate(st, def.name, def.uuid, true);
@@ -92,6 +96,7 @@ function managedSaveDir(): string {
 /** virDomainManagedSave: stops the domain and keeps an image until the next start. */
 export async function managedSave(st: DriverState, ref: DomainRef, flags: number, opts: JobOptions): Promise<void> {
   checkFlags(flags, 1 | 2 | 4, 'testDomainManagedSave');
+  throwIfAborted(opts.signal, 'virDomainManagedSave', From.TEST);
   const obj = activeObj(st, ref);
   if (!obj.persistent) throw testError(Err.OPERATION_INVALID, 'cannot do managed save for transient domain');
   const image = saveImage(formatDomainDef(obj.def, -1, 1 | 2));
@@ -101,6 +106,7 @@ export async function managedSave(st: DriverState, ref: DomainRef, flags: number
     await mkdir(dir, { recursive: true });
     await writeFile(path, image, { mode: 0o600, signal: opts.signal });
   } catch (e) {
+    if (opts.signal?.aborted) throw abortedError('virDomainManagedSave', opts.signal.reason, From.TEST);
     throw systemError(`saving domain '${obj.name}' to '${path}': write failed`, e);
   }
   if (!obj.isActive()) throw testError(Err.OPERATION_INVALID, 'domain is not running');

@@ -49,6 +49,11 @@ describe('test driver domain operations', () => {
     await settle();
     assert.deepEqual(events, [['domain', 'ops', 5, 4], ['domain', 'ops', 2, 2]]);
     await assert.rejects(dom.save(file, { dxml: '<domain/>' }), code(74));
+    const ac = new AbortController();
+    ac.abort();
+    await assert.rejects(dom.save(join(dir, 'aborted.save'), { signal: ac.signal }), code(78));
+    assert.deepEqual(await dom.getState(), { state: 1, reason: 3 }, 'an aborted save leaves the domain running');
+    assert.ok(!existsSync(join(dir, 'aborted.save')));
   });
 
   it('managed save keeps a real image until the next start', async () => {
