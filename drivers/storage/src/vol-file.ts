@@ -7,6 +7,7 @@ import { constants, promises as fsp, type BigIntStats } from 'node:fs';
 import type { JobOptions } from '@virtkit/core';
 import { cloneFile } from './copy.js';
 import { fallocate } from './fallocate.js';
+import { canWriteQcow2v2, writeQcow2v2 } from './qcow2-create.js';
 import { readQcow2Header } from './qcow2-header.js';
 import {
   VIR_ERR_CONFIG_UNSUPPORTED,
@@ -214,6 +215,17 @@ export async function createFileVolume(path: string, req: VolRequest, flags: num
       opts.onProgress?.(0, alloc);
       await fallocate(path, 0, alloc, opts.signal);
       opts.onProgress?.(alloc, alloc);
+    } else if (
+      format === 'qcow2' &&
+      !req.backingStore &&
+      (req.compat ?? '0.10') === '0.10' &&
+      !req.features?.length &&
+      !(flags & VIR_STORAGE_VOL_CREATE_PREALLOC_METADATA) &&
+      canWriteQcow2v2(Math.ceil(req.capacity / 1024) * 1024)
+    ) {
+      // what `qemu-img create -f qcow2 -o compat=0.10` writes, byte for byte, without a fork
+      created = true;
+      await writeQcow2v2(path, Math.ceil(req.capacity / 1024) * 1024, req.perms.mode ?? 0o600);
     } else {
       const args = ['create', '-f', format];
       if (req.backingStore) {
