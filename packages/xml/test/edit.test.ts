@@ -106,6 +106,7 @@ describe('other documents', () => {
     assert.equal(net.bridge?.name, 'virbr0');
     assert.equal(net.mac, '52:54:00:0a:cd:21');
     assert.equal(net.ips[0]!.address, '192.168.122.1');
+    assert.deepEqual(net.ips[0]!.dhcp?.ranges, [{ start: '192.168.122.2', end: '192.168.122.254' }]);
     assert.match(x.formatNetworkXML(net), /<dhcp>\n {6}<range start='192.168.122.2' end='192.168.122.254'\/>/);
     const pool = x.parseStoragePoolXML("<pool type='dir'><name>p</name><capacity unit='GiB'>1</capacity><target><path>/var/lib/p</path><permissions><mode>0755</mode></permissions></target></pool>");
     assert.equal(pool.capacity?.bytes, 1073741824);

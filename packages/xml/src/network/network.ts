@@ -22,6 +22,67 @@ export interface NetworkIp extends HasExtra {
   netmask?: string;
   prefix?: number;
   family?: string;
+  /** `<dhcp>`: address ranges and static hosts (bootp etc. as extra). */
+  dhcp?: NetworkDhcp;
+}
+
+/** `<range start='...' end='...'/>` (a `<lease>` child is kept as extra). */
+export interface NetworkDhcpRange extends HasExtra {
+  start?: string;
+  end?: string;
+}
+
+/** `<host mac='...' name='...' ip='...'/>`. */
+export interface NetworkDhcpHost extends HasExtra {
+  mac?: string;
+  id?: string;
+  name?: string;
+  ip?: string;
+}
+
+/** An `<ip>`'s DHCP service. */
+export interface NetworkDhcp extends HasExtra {
+  ranges: NetworkDhcpRange[];
+  hosts: NetworkDhcpHost[];
+}
+
+function parseDhcp(el: XmlElement): NetworkDhcp {
+  const r = new ElementReader(el);
+  const d: NetworkDhcp = { ranges: [], hosts: [] };
+  for (const x of r.children('range')) {
+    const rr = new ElementReader(x);
+    const range: NetworkDhcpRange = {};
+    for (const k of ['start', 'end'] as const) {
+      const v = rr.attr(k);
+      if (v !== undefined) range[k] = v;
+    }
+    keepExtra(rr, range);
+    d.ranges.push(range);
+  }
+  for (const x of r.children('host')) {
+    const hr = new ElementReader(x);
+    const host: NetworkDhcpHost = {};
+    for (const k of ['mac', 'id', 'name', 'ip'] as const) {
+      const v = hr.attr(k);
+      if (v !== undefined) host[k] = v;
+    }
+    keepExtra(hr, host);
+    d.hosts.push(host);
+  }
+  keepExtra(r, d);
+  return d;
+}
+
+function formatDhcp(d: NetworkDhcp): XmlElement {
+  return buildElement(
+    'dhcp',
+    [],
+    [
+      ...d.ranges.map((x) => buildElement('range', [['start', x.start], ['end', x.end]], [], x.extra)),
+      ...d.hosts.map((h) => buildElement('host', [['mac', h.mac], ['id', h.id], ['name', h.name], ['ip', h.ip]], [], h.extra)),
+    ],
+    d.extra,
+  );
 }
 
 /** A virtual network definition. */
@@ -114,6 +175,8 @@ export function parseNetworkElement(root: XmlElement): NetworkDef {
     if (netmask !== undefined) ip.netmask = netmask;
     const prefix = propUInt(ir.attr('prefix'), 'prefix', 'ip');
     if (prefix !== undefined) ip.prefix = prefix;
+    const dhcp = ir.child('dhcp');
+    if (dhcp) ip.dhcp = parseDhcp(dhcp);
     keepExtra(ir, ip);
     def.ips.push(ip);
   }
@@ -140,7 +203,7 @@ export function formatNetworkElement(def: NetworkDef): XmlElement {
       def.mac !== undefined && buildElement('mac', [['address', def.mac]], []),
       def.domain && buildElement('domain', [['name', def.domain.name]], [], def.domain.extra),
       ...def.ips.map((ip) =>
-        markExpanded(buildElement('ip', [['family', ip.family], ['address', ip.address], ['netmask', ip.netmask], ['prefix', ip.prefix]], [], ip.extra)),
+        markExpanded(buildElement('ip', [['family', ip.family], ['address', ip.address], ['netmask', ip.netmask], ['prefix', ip.prefix]], [ip.dhcp && formatDhcp(ip.dhcp)], ip.extra)),
       ),
     ],
     def.extra,
