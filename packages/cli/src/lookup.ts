@@ -9,7 +9,7 @@ import { type Cmd, CmdError, type Ctl, failure } from './context.js';
 const UUID_RE = /^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$/;
 
 /** Looks up the domain named by option `opt`; returns it with the name as the user typed it. */
-export async function lookupDomain(ctl: Ctl, cmd: Cmd, opt = 'domain'): Promise<{ dom: Domain; name: string }> {
+export async function lookupDomain(ctl: Ctl, cmd: Cmd, opt = 'domain', byName = true): Promise<{ dom: Domain; name: string }> {
   const name = cmd.req(opt);
   const conn = ctl.conn;
   if (/^\d+$/.test(name)) {
@@ -27,6 +27,7 @@ export async function lookupDomain(ctl: Ctl, cmd: Cmd, opt = 'domain'): Promise<
     }
   }
   try {
+    if (!byName) throw new Error('by ID or UUID only');
     return { dom: await conn.lookupDomainByName(name), name };
   } catch {
     // virsh drops the library error here and prints only its own line

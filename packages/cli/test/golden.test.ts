@@ -3,7 +3,8 @@
  * (cases.json, written by golden/capture.ts) runs through vksh in-process, in a fresh scratch
  * copy of the fixtures, and must print the same stdout and stderr and exit the same way.
  *
- * Only wall-clock values differ by design: dominfo's CPU time, and the host name.
+ * Only wall-clock values differ by design: dominfo's CPU time, snapshot creation times, and
+ * the host name.
  */
 import { strict as assert } from 'node:assert';
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -37,7 +38,11 @@ const cases = JSON.parse(readFileSync(join(here, 'golden', 'cases.json'), 'utf8'
 
 /** Masks what virsh itself prints from the wall clock or the machine. */
 function normalize(text: string, args: readonly string[]): string {
-  let out = text.replace(/^(CPU time: +)\d+\.\ds$/gm, '$1<cpu-time>');
+  let out = text
+    .replace(/^(CPU time: +)\d+\.\ds$/gm, '$1<cpu-time>')
+    // snapshot creation times: the wall clock when the case ran
+    .replace(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d{4}/g, '<date>')
+    .replace(/<creationTime>\d+<\/creationTime>/g, '<creationTime/>');
   if (args.some((a) => /(^|[ ;])hostname\b/.test(a))) out = out.replace(/^[^\n]+\n/, '<hostname>\n');
   return out;
 }

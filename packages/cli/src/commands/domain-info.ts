@@ -243,7 +243,8 @@ async function domid(ctl: Ctl, cmd: Cmd): Promise<void> {
 }
 
 async function domname(ctl: Ctl, cmd: Cmd): Promise<void> {
-  const { dom } = await lookupDomain(ctl, cmd, 'domain');
+  // virsh's domname takes an ID or a UUID, never a name
+  const { dom } = await lookupDomain(ctl, cmd, 'domain', false);
   ctl.value(cmd, dom.getName());
 }
 

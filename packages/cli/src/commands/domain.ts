@@ -55,12 +55,21 @@ async function start(ctl: Ctl, cmd: Cmd): Promise<void> {
   ctl.print(`Domain '${dom.getName()}' started\n`);
 }
 
-/** A command that looks the domain up, calls one method and prints one line. */
-function simple(method: (d: Domain, cmd: Cmd) => Promise<void>, done: string, failed: string): CommandImpl {
+/**
+ * A command that looks the domain up, calls one method and prints one line. `prepare` reads
+ * options first, so their errors come without the "Failed to ..." line, as in virsh.
+ */
+function simple<T>(
+  method: (d: Domain, arg: T) => Promise<void>,
+  done: string,
+  failed: string,
+  prepare: (cmd: Cmd) => T = () => undefined as T,
+): CommandImpl {
   return {
     run: async (ctl, cmd) => {
       const { dom, name } = await lookupDomain(ctl, cmd);
-      await attempt(failed.replace('%s', name), () => method(dom, cmd));
+      const arg = prepare(cmd);
+      await attempt(failed.replace('%s', name), () => method(dom, arg));
       ctl.print(done.replace('%s', name) + '\n');
     },
   };
@@ -68,14 +77,16 @@ function simple(method: (d: Domain, cmd: Cmd) => Promise<void>, done: string, fa
 
 const SHUTDOWN_MODES: Record<string, number> = { acpi: 1, agent: 2, initctl: 4, signal: 8, paravirt: 16 };
 
-/** --mode acpi,agent,... as virDomainShutdownFlagValues. */
-function modeFlags(cmd: Cmd): number {
+/** --mode acpi,agent,... as virDomainShutdownFlagValues (virsh words the two errors apart). */
+function modeFlags(cmd: Cmd, shutdown: boolean): number {
   const mode = cmd.str('mode');
   if (mode === undefined) return 0;
   let flags = 0;
   for (const m of mode.split(',')) {
     const bit = SHUTDOWN_MODES[m];
-    if (bit === undefined) throw new CmdError(`Unknown mode ${m} value, expecting 'acpi', 'agent', 'initctl', 'signal' or 'paravirt'`);
+    if (bit === undefined) {
+      throw new CmdError(`Unknown mode ${m} value, expecting 'acpi', 'agent', 'initctl', 'signal'${shutdown ? ',' : ''} or 'paravirt'`);
+    }
     flags |= bit;
   }
   return flags;
@@ -263,7 +274,11 @@ function deviceCommand(attach: boolean): CommandImpl {
 async function domrename(ctl: Ctl, cmd: Cmd): Promise<void> {
   const { dom } = await lookupDomain(ctl, cmd);
   const newName = cmd.req('new-name');
-  await attempt('Failed to rename domain', () => dom.rename(newName, 0));
+  try {
+    await dom.rename(newName, 0);
+  } catch (e) {
+    throw failure(e);
+  }
   ctl.print('Domain successfully renamed\n');
 }
 
@@ -274,10 +289,16 @@ export const DOMAIN_COMMANDS: Record<string, CommandImpl> = {
   start: { run: start },
   suspend: simple((d) => d.suspend(), "Domain '%s' suspended", "Failed to suspend domain '%s'"),
   resume: simple((d) => d.resume(), "Domain '%s' resumed", "Failed to resume domain '%s'"),
-  shutdown: simple((d, c) => d.shutdown(modeFlags(c)), "Domain '%s' is being shutdown", "Failed to shutdown domain '%s'"),
-  reboot: simple((d, c) => d.reboot(modeFlags(c)), "Domain '%s' is being rebooted", "Failed to reboot domain '%s'"),
+  shutdown: simple((d, f: number) => d.shutdown(f), "Domain '%s' is being shutdown", "Failed to shutdown domain '%s'", (c) =>
+    modeFlags(c, true),
+  ),
+  reboot: simple((d, f: number) => d.reboot(f), "Domain '%s' is being rebooted", "Failed to reboot domain '%s'", (c) =>
+    modeFlags(c, false),
+  ),
   reset: simple((d) => d.reset(0), "Domain '%s' was reset", "Failed to reset domain '%s'"),
-  destroy: simple((d, c) => d.destroy(c.bool('graceful') ? 1 : 0), "Domain '%s' destroyed", "Failed to destroy domain '%s'"),
+  destroy: simple((d, f: number) => d.destroy(f), "Domain '%s' destroyed", "Failed to destroy domain '%s'", (c) =>
+    c.bool('graceful') ? 1 : 0,
+  ),
   undefine: { run: undefine },
   save: { run: save },
   restore: { run: restore },

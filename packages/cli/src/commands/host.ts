@@ -28,6 +28,8 @@ async function version(ctl: Ctl, cmd: Cmd): Promise<void> {
   ctl.print(`Using library: libvirt ${versionString(lib)}\n`);
   ctl.print(`Using API: ${type} ${versionString(lib)}\n`);
   ctl.print(`Running hypervisor: ${type} ${versionString(hv)}\n`);
+  // no daemon: the library itself answers, as libvirtd would report its own version
+  if (cmd.bool('daemon')) ctl.print(`Running against daemon: ${versionString(lib)}\n`);
 }
 
 async function uri(ctl: Ctl, cmd: Cmd): Promise<void> {

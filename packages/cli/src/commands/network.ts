@@ -3,7 +3,7 @@
  * net-destroy, net-undefine, net-autostart, net-uuid, net-name. Output as virsh-network.c.
  */
 import type { Network } from '../api.js';
-import { attempt, type Cmd, type Ctl } from '../context.js';
+import { attempt, type Cmd, CmdError, type Ctl } from '../context.js';
 import { readInput } from '../files.js';
 import { byNameCI, field, withNewline, yesNo } from '../format.js';
 import { lookupNetwork } from '../lookup.js';
@@ -38,8 +38,9 @@ async function facts(net: Network): Promise<{
 }
 
 async function netList(ctl: Ctl, cmd: Cmd): Promise<void> {
-  cmd.exclusive('table', 'name');
-  cmd.exclusive('table', 'uuid');
+  if (['table', 'name', 'uuid'].filter((o) => cmd.bool(o)).length > 1) {
+    throw new CmdError('Only one argument from --table, --name and --uuid may be specified.');
+  }
   let flags = 2;
   if (cmd.bool('inactive')) flags = 1;
   if (cmd.bool('all')) flags = 3;
@@ -58,12 +59,7 @@ async function netList(ctl: Ctl, cmd: Cmd): Promise<void> {
     return;
   }
   if (cmd.bool('name') || cmd.bool('uuid')) {
-    for (const n of all) {
-      const parts: string[] = [];
-      if (cmd.bool('uuid')) parts.push(n.uuid);
-      if (cmd.bool('name')) parts.push(n.name);
-      ctl.print(parts.join(' ') + '\n');
-    }
+    for (const n of all) ctl.print(`${cmd.bool('uuid') ? n.uuid : n.name}\n`);
     return;
   }
   const rows = all.map((n) => [

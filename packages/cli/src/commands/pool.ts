@@ -95,9 +95,10 @@ async function poolList(ctl: Ctl, cmd: Cmd): Promise<void> {
   }
   if (cmd.bool('name') || cmd.bool('uuid')) {
     for (const p of all) {
+      // virsh pads these columns (%-36s %-20s)
       const parts: string[] = [];
-      if (cmd.bool('uuid')) parts.push(p.uuid);
-      if (cmd.bool('name')) parts.push(p.name);
+      if (cmd.bool('uuid')) parts.push(p.uuid.padEnd(36));
+      if (cmd.bool('name')) parts.push(p.name.padEnd(20));
       ctl.print(parts.join(' ') + '\n');
     }
     return;

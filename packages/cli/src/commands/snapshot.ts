@@ -54,7 +54,7 @@ async function snapshotCreateAs(ctl: Ctl, cmd: Cmd): Promise<void> {
   }
   xml += '</domainsnapshot>\n';
   if (cmd.bool('print-xml')) {
-    ctl.print(xml);
+    ctl.print(xml + '\n');
     return;
   }
   const snap = await attempt('Failed to create snapshot', () => dom.snapshotCreateXML(xml, createFlags(cmd)));
@@ -151,20 +151,7 @@ async function snapshotList(ctl: Ctl, cmd: Cmd): Promise<void> {
     return;
   }
   if (cmd.bool('tree')) {
-    const roots = shown.filter((s) => !s.parent || !shown.some((p) => p.name === s.parent));
-    const walk = (s: SnapFacts, prefix: string, last: boolean, root: boolean): void => {
-      ctl.print(root ? `${s.name}\n` : `${prefix}+- ${s.name}\n`);
-      const kids = shown.filter((k) => k.parent === s.name);
-      const next = root ? '  ' : prefix + (last ? '   ' : '|  ');
-      kids.forEach((k, i) => {
-        ctl.print(`${next}|\n`);
-        walk(k, next, i === kids.length - 1, false);
-      });
-    };
-    for (const r of roots) {
-      walk(r, '', true, true);
-      ctl.print('\n');
-    }
+    printTree(ctl, shown);
     return;
   }
   const withParent = cmd.bool('parent');
@@ -175,6 +162,31 @@ async function snapshotList(ctl: Ctl, cmd: Cmd): Promise<void> {
     return row;
   });
   ctl.print(formatTable(headers, rows, !ctl.quiet));
+}
+
+/** virsh's vshTreePrint: each root, its children indented under `|` and `+- ` marks. */
+function printTree(ctl: Ctl, snaps: readonly SnapFacts[]): void {
+  let indent = '';
+  const visit = (i: number, last: number, root: boolean): void => {
+    const s = snaps[i];
+    ctl.print(`${indent}${root ? '' : '+- '}${s.name}\n`);
+    if (!root) indent += (i === last ? ' ' : '|') + ' ';
+    let nextLast = -1;
+    snaps.forEach((k, j) => {
+      if (k.parent === s.name) nextLast = j;
+    });
+    if (nextLast !== -1) ctl.print(`${indent}  |\n`);
+    indent += '  ';
+    snaps.forEach((k, j) => {
+      if (k.parent === s.name) visit(j, nextLast, false);
+    });
+    indent = indent.slice(0, -2);
+    if (nextLast === -1 && i === last) ctl.print(`${indent}\n`);
+    if (!root) indent = indent.slice(0, -2);
+  };
+  snaps.forEach((s, i) => {
+    if (!s.parent || !snaps.some((p) => p.name === s.parent)) visit(i, i, true);
+  });
 }
 
 function isDescendant(all: readonly SnapFacts[], s: SnapFacts, from: string, deep: boolean): boolean {

@@ -20,7 +20,7 @@ async function volPath(vol: StorageVol): Promise<string> {
 
 async function volList(ctl: Ctl, cmd: Cmd): Promise<void> {
   const { pool } = await lookupPool(ctl, cmd);
-  const vols = (await attempt('Failed to list storage volumes', () => pool.listAllVolumes(0))).sort((a, b) =>
+  const vols = (await attempt('Failed to list volumes', () => pool.listAllVolumes(0))).sort((a, b) =>
     byNameCI(a.getName(), b.getName()),
   );
   const rows = await Promise.all(
