@@ -13,8 +13,11 @@ const LOGICAL =
 
 /** The sources document for `type`, or libvirt's error. */
 export function findPoolSources(type: string, srcSpec: string | undefined): string {
+  // libvirt 9.0 tests the enum value for zero, so 'dir' (0) is "unknown" and truly unknown
+  // types (-1) fall through to "does not support source discovery"; kept for parity
+  if (type === 'dir') throw testError(Err.INTERNAL_ERROR, `unknown storage pool type ${type}`);
   if (!(POOL_TYPES as readonly string[]).includes(type)) {
-    throw testError(Err.INTERNAL_ERROR, `unknown storage pool type ${type}`);
+    throw testError(Err.NO_SUPPORT, `pool type '${type}' does not support source discovery`);
   }
   let host: string | undefined;
   if (srcSpec !== undefined) {

@@ -32,8 +32,10 @@ describe('test driver networks and storage', () => {
       "<sources>\n  <source>\n    <host name='nfs.example'/>\n    <dir path='/testshare'/>\n    <format type='nfs'/>\n  </source>\n</sources>\n",
     );
     await assert.rejects(conn.findStoragePoolSources('netfs'), code(8));
-    await assert.rejects(conn.findStoragePoolSources('dir'), code(3));
-    await assert.rejects(conn.findStoragePoolSources('bogus'), code(1));
+    // libvirt 9.0's quirks: 'dir' is "unknown", an unknown type "does not support discovery"
+    await assert.rejects(conn.findStoragePoolSources('dir'), code(1));
+    await assert.rejects(conn.findStoragePoolSources('bogus'), code(3));
+    await assert.rejects(conn.findStoragePoolSources('iscsi'), code(3));
   });
 
   it('finds volumes by key and path across pools, and their pool', async () => {
