@@ -15,28 +15,21 @@ export function createEventStream<E extends QmpEvent>(
 ): AsyncIterableIterator<E> {
   const wanted = names ? new Set(names) : undefined;
   const queue: E[] = [];
-  let waiter: ((r: IteratorResult<E>) => void) | undefined;
+  // More than one next() may be outstanding when the caller does not await each in turn.
+  const waiters: Array<(r: IteratorResult<E>) => void> = [];
   let done = closed || signal?.aborted === true;
 
   const onEvent = (e: E): void => {
     if (wanted && !wanted.has(e.event)) return;
-    if (waiter) {
-      const w = waiter;
-      waiter = undefined;
-      w({ value: e, done: false });
-    } else {
-      queue.push(e);
-    }
+    const w = waiters.shift();
+    if (w) w({ value: e, done: false });
+    else queue.push(e);
   };
   const finish = (): void => {
     if (done && !subscribed) return;
     done = true;
     unsubscribe();
-    if (waiter) {
-      const w = waiter;
-      waiter = undefined;
-      w({ value: undefined, done: true });
-    }
+    for (const w of waiters.splice(0)) w({ value: undefined, done: true });
   };
   let subscribed = false;
   const unsubscribe = (): void => {
@@ -59,9 +52,7 @@ export function createEventStream<E extends QmpEvent>(
       const e = queue.shift();
       if (e !== undefined) return Promise.resolve({ value: e, done: false });
       if (done) return Promise.resolve({ value: undefined, done: true });
-      return new Promise((resolve) => {
-        waiter = resolve;
-      });
+      return new Promise((resolve) => waiters.push(resolve));
     },
     return(): Promise<IteratorResult<E>> {
       queue.length = 0;

@@ -32,6 +32,8 @@ export class FakeQmp {
 
   constructor() {
     this.fromClient.setEncoding('utf8');
+    // Like QEMU: when the client ends its side, hang up too.
+    this.fromClient.on('end', () => this.toClient.end());
     this.fromClient.on('data', (s: string) => {
       this.#buf += s;
       let nl: number;
