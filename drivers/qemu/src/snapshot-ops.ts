@@ -2,7 +2,6 @@
  * Internal snapshots of qcow2 guests: QEMU's snapshot-save / snapshot-load / snapshot-delete
  * jobs while running, `qemu-img snapshot` while shut off.
  */
-import { execa } from 'execa';
 import { virtError } from '@virtkit/core';
 import type { DomainDef } from '@virtkit/xml';
 import type { QemuDomainObj } from './domain-obj.js';
@@ -72,7 +71,7 @@ export function deleteLive(obj: QemuDomainObj, name: string): Promise<void> {
 export async function qemuImgSnapshot(def: DomainDef, op: '-c' | '-a' | '-d', name: string): Promise<void> {
   for (const d of snapshotDisks(def)) {
     try {
-      await execa('qemu-img', ['snapshot', op, name, d.path]);
+      await (await import('execa')).execa('qemu-img', ['snapshot', op, name, d.path]);
     } catch (e) {
       const msg = ((e as { stderr?: string }).stderr || (e as Error).message).trim();
       throw virtError(C.VIR_ERR_OPERATION_FAILED, `qemu-img snapshot ${op} ${name} ${d.path}: ${msg}`);

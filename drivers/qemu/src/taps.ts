@@ -2,7 +2,6 @@
  * Tap devices for `bridge` and `ethernet` interfaces, created with iproute2 (argument arrays,
  * never a shell) before QEMU starts and removed after it stops.
  */
-import { execa } from 'execa';
 import { virtError } from '@virtkit/core';
 import type { TapPlan } from './command-line/build.js';
 import { VIR_ERR_SYSTEM_ERROR } from './constants.js';
@@ -12,9 +11,9 @@ export async function createTaps(taps: readonly TapPlan[]): Promise<void> {
   for (const t of taps) {
     if (!t.managed) continue;
     try {
-      await execa('ip', ['tuntap', 'add', 'dev', t.ifname, 'mode', 'tap']);
-      if (t.bridge) await execa('ip', ['link', 'set', 'dev', t.ifname, 'master', t.bridge]);
-      await execa('ip', ['link', 'set', 'dev', t.ifname, 'up']);
+      await (await import('execa')).execa('ip', ['tuntap', 'add', 'dev', t.ifname, 'mode', 'tap']);
+      if (t.bridge) await (await import('execa')).execa('ip', ['link', 'set', 'dev', t.ifname, 'master', t.bridge]);
+      await (await import('execa')).execa('ip', ['link', 'set', 'dev', t.ifname, 'up']);
     } catch (e) {
       await deleteTaps(taps);
       const msg = (e as { stderr?: string }).stderr || (e as Error).message;
@@ -27,6 +26,6 @@ export async function createTaps(taps: readonly TapPlan[]): Promise<void> {
 export async function deleteTaps(taps: readonly TapPlan[]): Promise<void> {
   for (const t of taps) {
     if (!t.managed) continue;
-    await execa('ip', ['link', 'delete', t.ifname]).catch(() => undefined);
+    await (await import('execa')).execa('ip', ['link', 'delete', t.ifname]).catch(() => undefined);
   }
 }
