@@ -167,6 +167,9 @@ export async function runOurs(steps: ParityStep[], uri = 'test:///default'): Pro
     },
     volPath: async (p, v) => sto.storageVolGetPath!(await vol(p, v)),
     volDelete: async (p, v) => zero(sto.storageVolDelete!(await vol(p, v), 0)),
+    findSources: async (t, spec) => sto.connectFindStoragePoolSources!(t, spec ?? undefined, 0),
+    ifaceStats: async (n, d) => Object.keys(await hv.domainInterfaceStats!(await dom(n), d)).length,
+    screenshotMime: async (n) => (await hv.domainScreenshot!(await dom(n), 0, 0)).mimeType,
     nodeInfo: async () => {
       const i = await hv.nodeGetInfo!();
       return [i.model, Math.floor(i.memory / 1024), i.cpus, i.mhz, i.nodes, i.sockets, i.cores, i.threads];
