@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { requireHost } from '../support/host.js';
 import { runOurs, type StepResult } from '../../drivers/test/test/parity/runner.js';
-import { PARITY_SEQUENCE, type ParityStep } from '../../drivers/test/test/parity/sequence.js';
+import { NODE_FILE_SEQUENCE, PARITY_SEQUENCE, type ParityStep } from '../../drivers/test/test/parity/sequence.js';
 
 const PYTHON = '/usr/bin/python3';
 const RUNNER = fileURLToPath(new URL('../../drivers/test/test/parity/libvirt-runner.py', import.meta.url));
@@ -71,5 +71,26 @@ describe('test driver parity with libvirt 9.0 (python3-libvirt)', function () {
       }
     }
     assert.deepEqual(diffs, [], `${diffs.length} of ${steps.length} steps differ:\n${diffs.join('\n')}`);
+  });
+
+  it('behaves the same on a node file (testnodeinline.xml)', async function () {
+    const file = `${process.env.VIRTKIT_LIBVIRT_CORPUS ?? '/work/shared/corpus/libvirt-9.0.0/testdriver'}/testnodeinline.xml`;
+    if (!existsSync(file)) {
+      console.log(`    skipped: ${file} not found (set VIRTKIT_LIBVIRT_CORPUS to libvirt's tests/testdriver)`);
+      this.skip();
+    }
+    const uri = `test://${file}`;
+    const py = spawnSync(PYTHON, [RUNNER, uri], { input: JSON.stringify(NODE_FILE_SEQUENCE), encoding: 'utf8' });
+    assert.equal(py.status, 0, py.stderr);
+    const theirs = JSON.parse(py.stdout) as StepResult[];
+    const ours = await runOurs(NODE_FILE_SEQUENCE, uri);
+    const diffs = NODE_FILE_SEQUENCE.flatMap((step, i) => {
+      const t = theirs[i]!;
+      const o = ours[i]!;
+      return JSON.stringify([t.ok, t.err, t.events]) === JSON.stringify([o.ok, o.err, o.events])
+        ? []
+        : [`#${i} ${JSON.stringify(step)}\n    libvirt: ${JSON.stringify(t)}\n    virtkit: ${JSON.stringify(o)}`];
+    });
+    assert.deepEqual(diffs, [], diffs.join('\n'));
   });
 });
