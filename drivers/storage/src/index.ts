@@ -14,7 +14,9 @@
  * - embed: DIR/etc/storage, DIR/etc/storage/autostart, DIR/run/storage
  *
  * Other drivers tell the storage driver which volumes running domains use with
- * {@link registerVolumeInUseChecker} (or the globalThis symbol documented in in-use.ts).
+ * {@link registerVolumeInUseChecker} (or the globalThis symbol documented in in-use.ts), and
+ * resolve `<source pool='P' volume='V'/>` with {@link resolveVolume} (also published on
+ * globalThis, see resolve.ts).
  */
 import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
@@ -22,10 +24,12 @@ import { virtError, type ConnectURI, type DriverConnection, type DriverOpenConte
 import { VIR_ERR_INTERNAL_ERROR, VIR_ERR_INVALID_ARG, VIR_ERR_NO_CONNECT, VIR_FROM_STORAGE } from './constants.js';
 import { PoolOps } from './pool-ops.js';
 import { StorageState, type StoragePaths } from './pool-registry.js';
+import { makeResolver, VOLUME_RESOLVER_KEY, type VolumeResolver } from './resolve.js';
 import { VolOps } from './vol-ops.js';
 
 export { registerVolumeInUseChecker, VOLUME_IN_USE_KEY, type VolumeInUseChecker } from './in-use.js';
 export { BACKENDS } from './pool-registry.js';
+export { VOLUME_RESOLVER_KEY, type ResolvedVolume, type VolumeResolver } from './resolve.js';
 export type { PoolBackend, BackendSupport } from './backends/backend.js';
 export * from './constants.js';
 
@@ -73,6 +77,17 @@ async function acquire(paths: StoragePaths): Promise<StorageState> {
   return s;
 }
 
+async function release(state: StorageState, paths: StoragePaths): Promise<void> {
+  if (--state.refs === 0) {
+    const cur = await states.get(paths.configDir);
+    if (cur === state && state.refs === 0) states.delete(paths.configDir);
+  }
+}
+
+/** Resolves `<source pool='P' volume='V'/>` for other drivers (see resolve.ts). */
+export const resolveVolume: VolumeResolver = makeResolver(storagePaths, acquire, release);
+(globalThis as unknown as Record<symbol, VolumeResolver>)[VOLUME_RESOLVER_KEY] = resolveVolume;
+
 /** Binds the methods of the pool and volume halves into one StorageDriver object. */
 function storageDriverOf(state: StorageState): StorageDriver {
   const out: Record<string, unknown> = {};
@@ -107,10 +122,7 @@ export const driver: VirtDriver = {
         if (closed) return;
         closed = true;
         state.sinks.delete(ctx.events);
-        if (--state.refs === 0 && states.get(paths.configDir)) {
-          const cur = await states.get(paths.configDir);
-          if (cur === state && state.refs === 0) states.delete(paths.configDir);
-        }
+        await release(state, paths);
       },
     };
   },

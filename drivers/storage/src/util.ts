@@ -61,14 +61,20 @@ export interface RunResult {
  * Runs `file args...` and returns its output; a non-zero exit becomes libvirt's
  * "Child process (...) unexpected exit status N: stderr" internal error.
  */
-export async function run(file: string, args: readonly string[], opts: { signal?: AbortSignal; input?: string } = {}): Promise<RunResult> {
-  const res = await execa(file, args, {
+export async function run(
+  file: string,
+  args: readonly string[],
+  opts: { signal?: AbortSignal; input?: string; onStdout?: (text: string) => void } = {},
+): Promise<RunResult> {
+  const sub = execa(file, args, {
     reject: false,
     stripFinalNewline: true,
     cancelSignal: opts.signal,
     input: opts.input,
     env: { LC_ALL: 'C' },
   });
+  if (opts.onStdout) sub.stdout?.on('data', (d: Buffer) => opts.onStdout!(d.toString('utf8')));
+  const res = await sub;
   if (res.isCanceled) throw storageError(VIR_ERR_OPERATION_ABORTED, `${file} aborted`);
   if (res.failed) {
     const cmd = [file, ...args].join(' ');

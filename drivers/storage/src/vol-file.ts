@@ -266,10 +266,10 @@ export async function cloneFileVolume(path: string, req: VolRequest, src: VolDef
       if (flags & VIR_STORAGE_VOL_CREATE_REFLINK) throw storageError(VIR_ERR_INVALID_ARG, 'reflink is only supported for raw volumes');
       const args = ['convert', '-f', src.format === 'iso' ? 'raw' : src.format, '-O', rawLike(format) ? 'raw' : format];
       if (format === 'qcow2') args.push(...createOptions({ ...req, allocation: undefined }, format, flags));
-      args.push(src.path, path);
+      args.push('-p', src.path, path);
       opts.onProgress?.(0, src.capacity);
       created = true;
-      await run('qemu-img', args, { signal: opts.signal });
+      await run('qemu-img', args, { signal: opts.signal, onStdout: qemuImgProgress(src.capacity, opts) });
       opts.onProgress?.(src.capacity, src.capacity);
       if (req.capacity > src.capacity) {
         if (rawLike(format)) await fsp.truncate(path, req.capacity);
@@ -281,6 +281,16 @@ export async function cloneFileVolume(path: string, req: VolRequest, src: VolDef
     if (created) await fsp.rm(path, { force: true }).catch(() => {});
     throw systemError(`failed to clone volume '${src.path}' to '${path}'`, e);
   }
+}
+
+/** Turns `qemu-img -p` output ("    (42.00/100%)\r") into onProgress calls in bytes of `total`. */
+export function qemuImgProgress(total: number, opts: JobOptions): ((text: string) => void) | undefined {
+  if (!opts.onProgress) return undefined;
+  return (text) => {
+    const all = [...text.matchAll(/\((\d+(?:\.\d+)?)\/100%\)/g)];
+    const last = all.at(-1);
+    if (last) opts.onProgress!(Math.floor((Number(last[1]) / 100) * total), total);
+  };
 }
 
 /** Resizes a file volume to `capacity` bytes (flags already validated by the driver). */

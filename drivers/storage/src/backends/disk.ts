@@ -20,7 +20,7 @@ import {
 } from '../constants.js';
 import type { PoolDef, VolDef, VolRequest } from '../types.js';
 import { run, storageError, systemError, throwIfAborted } from '../util.js';
-import { permsOf, timestampsOf } from '../vol-file.js';
+import { permsOf, qemuImgProgress, timestampsOf } from '../vol-file.js';
 import { wipePath } from '../wipe.js';
 import type { PoolBackend, RefreshResult } from './backend.js';
 import { checkBuildFlags } from './dir.js';
@@ -229,7 +229,10 @@ export const diskBackend: PoolBackend = {
         }
       } else {
         opts.onProgress?.(0, src.capacity);
-        await run('qemu-img', ['convert', '-n', '-f', src.format, '-O', 'raw', src.path, vol.path], { signal: opts.signal });
+        await run('qemu-img', ['convert', '-p', '-n', '-f', src.format, '-O', 'raw', src.path, vol.path], {
+          signal: opts.signal,
+          onStdout: qemuImgProgress(src.capacity, opts),
+        });
         opts.onProgress?.(src.capacity, src.capacity);
       }
     } catch (e) {
