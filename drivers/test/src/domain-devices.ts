@@ -24,7 +24,7 @@ function parseDevice(xml: string): DomainDevice {
   }
 }
 
-/** The device in `def` that `dev` designates: disks by target, NICs by MAC, others by XML. */
+/** The device in `def` that `dev` designates: disks by target, NICs by MAC, graphics by type, others by XML. */
 function findDevice(def: DomainDef, dev: DomainDevice): DomainDevice | undefined {
   if (dev.kind === 'disk') {
     const d = findDisk(def, dev.def.target.dev);
@@ -35,6 +35,10 @@ function findDevice(def: DomainDef, dev: DomainDevice): DomainDevice | undefined
     return n && { kind: 'interface', def: n };
   }
   if (dev.kind === 'memballoon') return def.devices.memballoon && { kind: 'memballoon', def: def.devices.memballoon };
+  if (dev.kind === 'graphics') {
+    const g = def.devices.graphics.find((x) => x.type === dev.def.type);
+    return g && { kind: 'graphics', def: g };
+  }
   const want = formatDomainDeviceXML(dev);
   const list = deviceList(def, dev);
   for (const d of list) {
@@ -120,8 +124,11 @@ export function updateDeviceFlags(st: DriverState, ref: DomainRef, xml: string, 
     if (!def || !old) continue;
     const replacement = structuredClone(dev.def) as { alias?: string; address?: unknown };
     const prev = old.def as { alias?: string; address?: unknown };
+    // the guest-visible identity (alias, address) stays when the new XML leaves it out
     replacement.alias ??= prev.alias;
     replacement.address ??= prev.address;
-    Object.assign(old.def, replacement);
+    for (const k of Object.keys(replacement) as (keyof typeof replacement)[]) if (replacement[k] === undefined) delete replacement[k];
+    const list = deviceList(def, old);
+    list[list.indexOf(old.def)] = replacement;
   }
 }
