@@ -90,6 +90,7 @@ export async function defineDomain(st: QemuDriverState, def: DomainDef): Promise
 export function defineMethods(st: QemuDriverState): Partial<HypervisorDriver> {
   return {
     async connectListAllDomains(flags) {
+      checkFlagsLocal(flags, 0xffff, 'qemuConnectListAllDomains');
       return st.all().filter((d) => matchesFlags(st, d, flags)).map((d) => d.ref());
     },
     async connectListDomains() {
