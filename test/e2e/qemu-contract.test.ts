@@ -15,6 +15,9 @@ runDriverContract({
   uri: () => `qemu:///embed?root=${root}`,
   newDomainXML: (name) =>
     `<domain type='kvm'><name>${name}</name><memory unit='MiB'>64</memory><vcpu>1</vcpu><os><type arch='x86_64' machine='pc'>hvm</type></os><devices><memballoon model='none'/></devices></domain>`,
+  // Pools come from the storage driver serving qemu:/// URIs beside the QEMU driver.
+  newPoolXML: (name) => `<pool type='dir'><name>${name}</name><target><path>${root}/pools/${name}</path></target></pool>`,
+  buildPool: true,
   supports: { syncShutdown: false },
   timeoutMs: 30_000,
   skip() {
