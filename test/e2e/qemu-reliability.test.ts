@@ -99,6 +99,27 @@ describe('qemu driver: reliability', function () {
     assert.deepEqual(qemuPidsUnder(root), []);
   });
 
+  it('destroy interrupts a stuck job (QEMU stopped with SIGSTOP) and later jobs proceed', async () => {
+    const root = tempRoot('stuck');
+    roots.push(root);
+    r = await openRoot(root);
+    const hv = r.hv;
+    const dom = await hv.domainCreate!(await hv.domainDefineXML!(firmwareXML('stuck'), 0), 0);
+    const [pid] = qemuPidsUnder(root);
+    process.kill(pid!, 'SIGSTOP');
+    const stuck = hv.domainSuspend!(dom).then(() => 'done', (e: { code?: number }) => e.code);
+    const queued = hv.domainResume!(dom).then(() => 'done', (e: { code?: number }) => e.code);
+    await new Promise((res) => setTimeout(res, 200));
+    const t0 = Date.now();
+    await hv.domainDestroy!(dom, 0);
+    assert.ok(Date.now() - t0 < 5000, 'destroy does not wait for the stuck job');
+    assert.equal(await stuck, C.VIR_ERR_OPERATION_INVALID);
+    assert.equal(await queued, C.VIR_ERR_OPERATION_INVALID);
+    assert.deepEqual(await hv.domainGetState!(dom, 0), { state: C.VIR_DOMAIN_SHUTOFF, reason: C.VIR_DOMAIN_SHUTOFF_DESTROYED });
+    await hv.domainCreate!(dom, 0);
+    assert.equal((await hv.domainGetState!(dom, 0)).state, C.VIR_DOMAIN_RUNNING);
+  });
+
   it('200 concurrent mixed calls on one domain leave a consistent state', async () => {
     const root = tempRoot('conc');
     roots.push(root);
