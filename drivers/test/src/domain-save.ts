@@ -3,6 +3,7 @@
  * test-driver format: "TestGuestMagic\0", the XML length (int32, host order), the XML.
  */
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { abortedError, throwIfAborted } from '@virtkit/core';
@@ -89,8 +90,17 @@ export async function restore(st: DriverState, path: string, dxml: string | unde
 }
 
 /** Where managed save images of this process go. */
-function managedSaveDir(): string {
+export function managedSaveDir(): string {
   return join(tmpdir(), `virtkit-test-driver-${process.pid}`);
+}
+
+let exitHook = false;
+
+/** Images live as long as the process's in-memory states: removed at exit. */
+function removeImagesAtExit(dir: string): void {
+  if (exitHook) return;
+  exitHook = true;
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
 }
 
 /** virDomainManagedSave: stops the domain and keeps an image until the next start. */
@@ -104,6 +114,7 @@ export async function managedSave(st: DriverState, ref: DomainRef, flags: number
   const path = join(dir, `${obj.uuid}.save`);
   try {
     await mkdir(dir, { recursive: true });
+    removeImagesAtExit(dir);
     await writeFile(path, image, { mode: 0o600, signal: opts.signal });
   } catch (e) {
     if (opts.signal?.aborted) throw abortedError('virDomainManagedSave', opts.signal.reason, From.TEST);

@@ -2,7 +2,10 @@
  * The test driver itself: `test:///default` (one state per process while a connection is
  * open, as libvirt) and `test:///abs/path/node.xml` (a fresh state per open).
  */
+import { rmdirSync } from 'node:fs';
 import type { ConnectAuth, DriverConnection, DriverOpenContext, VirtDriver } from '@virtkit/core';
+import { dropManagedSaveImage } from './domain-run.js';
+import { managedSaveDir } from './domain-save.js';
 import { Err } from './consts.js';
 import { DEFAULT_NODE_XML, defaultCells } from './default-node.js';
 import { DriverState } from './driver-state.js';
@@ -46,6 +49,16 @@ async function authenticate(st: DriverState, auth: ConnectAuth | undefined): Pro
   if (pw !== undefined && creds[1]!.result !== pw) throw fail();
 }
 
+/** Deletes what a state keeps on disk (managed save images, then their directory if empty). */
+function disposeState(st: DriverState): void {
+  for (const obj of st.domains.values()) dropManagedSaveImage(obj);
+  try {
+    rmdirSync(managedSaveDir());
+  } catch {
+    // never created, or another state of this process still has images there
+  }
+}
+
 /** One connection: the three families on a shared or private state. */
 class TestConnection implements DriverConnection {
   readonly hypervisor;
@@ -75,6 +88,8 @@ class TestConnection implements DriverConnection {
     const st = this.#st;
     st.sinks.delete(this.#ctx.events);
     if (--st.refs === 0) {
+      // the state goes away with its last connection: so do its managed save images
+      disposeState(st);
       const reg = registry();
       if (st === reg.defaultState) reg.defaultState = undefined;
       if (reg.byPath.get(this.#path) === st) reg.byPath.delete(this.#path);

@@ -65,8 +65,13 @@ describe('test driver domain operations', () => {
     await assert.rejects(dom.undefine(0), code(55));
     await dom.create();
     assert.equal(await dom.hasManagedSaveImage(0), false);
-    await settle();
     assert.ok(!existsSync(file));
+    await dom.managedSave();
+    assert.ok(existsSync(file));
+    await conn.close();
+    assert.ok(!existsSync(file), 'images go with the state when its last connection closes');
+    assert.ok(!existsSync(images));
+    ({ conn, events } = await openRecording());
   });
 
   it('snapshots form a tree with libvirt\'s XML, revert and delete', async () => {
@@ -144,6 +149,34 @@ describe('test driver domain operations', () => {
     assert.equal(shot.mimeType, 'image/png');
     assert.deepEqual([...shot.data.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
     assert.deepEqual((await dom.getVcpus()).map((v) => [v.number, v.state, v.cpu]), [[0, 1, 15], [1, 1, 15], [2, 1, 15], [3, 1, 15]]);
+  });
+
+  it('redefining a running domain updates its next config; createXML runs a live-only config', async () => {
+    const x = (kib: number, name = 'ops2', uuid = 'aaaaaaaa-1111-2222-3333-444444444444') =>
+      `<domain type='test'><name>${name}</name><uuid>${uuid}</uuid><memory>${kib}</memory><os><type>hvm</type></os></domain>`;
+    const d = await conn.defineDomainXML(x(1024));
+    await d.create();
+    await settle();
+    events.length = 0;
+    await conn.defineDomainXML(x(2048));
+    await settle();
+    assert.deepEqual(events, [['domain', 'ops2', 0, 1]], 'DEFINED/UPDATED');
+    assert.equal((await d.getInfo()).maxMem, 1024, 'the running config is unchanged');
+    await d.destroy();
+    assert.equal((await d.getInfo()).maxMem, 2048, 'the new config applies after the stop');
+    const live = await conn.createDomainXML(x(4096), 0);
+    assert.equal((await live.getInfo()).maxMem, 4096);
+    assert.equal(await live.isPersistent(), true);
+    await live.destroy();
+    assert.equal((await d.getInfo()).maxMem, 2048, 'the persistent config comes back');
+    const tr = await conn.createDomainXML(x(1024, 'tr', 'cccccccc-1111-2222-3333-444444444444'), 0);
+    await settle();
+    events.length = 0;
+    await conn.defineDomainXML(x(2048, 'tr', 'cccccccc-1111-2222-3333-444444444444'));
+    await settle();
+    assert.deepEqual(events, [['domain', 'tr', 0, 0]], 'a transient domain made persistent: DEFINED/ADDED');
+    assert.equal(await tr.isPersistent(), true);
+    assert.equal((await tr.getInfo()).maxMem, 1024);
   });
 
   it('rename emits UNDEFINED/RENAMED then DEFINED/RENAMED', async () => {
