@@ -8,13 +8,14 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Readable, Writable } from 'node:stream';
-import { QmpCapabilityError, QmpDisconnectedError, type QmpError, QmpProtocolError, QmpTimeoutError } from './errors.js';
+import { QmpCapabilityError, QmpDisconnectedError, QmpError, QmpProtocolError, QmpRequestError, QmpTimeoutError } from './errors.js';
 import { createEventStream } from './event-stream.js';
 import { waitForEvent } from './event-wait.js';
 import type { QmpEvent, QmpEventOf } from './events.js';
 import { DEFAULT_MAX_MESSAGE_SIZE, LineSplitter } from './line-splitter.js';
 import { loggerFromEnvironment } from './logger.js';
 import { PendingCommands } from './pending-commands.js';
+import { requestLimitViolation } from './request-limits.js';
 import type {
   QmpCloseInfo,
   QmpConnectionOptions,
@@ -91,6 +92,8 @@ export class QmpConnection extends EventEmitter {
   readonly #closed: Promise<QmpCloseInfo>;
   #resolveClosed!: (info: QmpCloseInfo) => void;
   #onGreeting: ((g: QmpGreeting) => void) | undefined;
+  /** An id-less error was seen and no reply with an id has come since. */
+  #inIdlessRun = false;
 
   /** Creates an unattached connection in state `connecting`; see `QmpClient.connect`. */
   constructor(options: QmpConnectionOptions = {}) {
@@ -212,12 +215,18 @@ export class QmpConnection extends EventEmitter {
     }
     const signal = options.signal;
     if (signal?.aborted) return Promise.reject(signal.reason);
+    let argsJson = '';
+    if (args !== undefined) {
+      argsJson = JSON.stringify(args);
+      const violation = requestLimitViolation(argsJson);
+      if (violation) return Promise.reject(new QmpRequestError(command, violation));
+    }
     const id = ++this.#nextId;
     // Built by hand: one JSON.stringify for the arguments only.
     const line =
       (oob ? '{"exec-oob":' : '{"execute":') +
       JSON.stringify(command) +
-      (args === undefined ? '' : ',"arguments":' + JSON.stringify(args)) +
+      (args === undefined ? '' : ',"arguments":' + argsJson) +
       ',"id":' +
       id +
       '}\n';
@@ -282,6 +291,7 @@ export class QmpConnection extends EventEmitter {
     const id = msg.id;
     if (this.#log) this.#log.debug({ qmp: 'reply', ...msg }, 'qmp <<');
     if (id === undefined) return this.#onIdlessReply(msg);
+    this.#inIdlessRun = false;
     const outcome = this.#pending.settle(id, msg);
     if (outcome.kind === 'late') {
       this.emit('late-reply', { id: id as number, command: outcome.command, reply: msg } satisfies QmpLateReply);
@@ -293,8 +303,10 @@ export class QmpConnection extends EventEmitter {
   /**
    * An error without an id is QEMU failing to parse a request. QEMU answers in-band requests
    * in order, so every request before the bad one has been answered: the bad one is the
-   * oldest in-band command still waiting, which is rejected with it. It is also emitted as
-   * `unmatched-error` (the only place it shows when nothing is pending).
+   * oldest in-band command still waiting, which is rejected with it. One bad request can make
+   * QEMU's parser emit many such errors while it resynchronises, so only the first id-less
+   * error after a reply with an id is attributed; the rest are aftermath. Every one is also
+   * emitted as `unmatched-error`.
    */
   #onIdlessReply(msg: QmpReplyMessage): void {
     const e = msg.error;
@@ -302,8 +314,11 @@ export class QmpConnection extends EventEmitter {
       if (this.#log) this.#log.warn({ qmp: 'unmatched', reply: msg }, 'qmp: id-less return dropped');
       return;
     }
-    const err = this.#pending.rejectOldestInBand(String(e.class), String(e.desc));
-    if (err.command === undefined && this.#log) this.#log.warn({ qmp: 'idless-error', error: e }, 'qmp: id-less error with nothing pending');
+    const err = this.#inIdlessRun
+      ? new QmpError(String(e.class), String(e.desc), undefined, true)
+      : this.#pending.rejectOldestInBand(String(e.class), String(e.desc));
+    this.#inIdlessRun = true;
+    if (err.command === undefined && this.#log) this.#log.warn({ qmp: 'idless-error', error: e }, 'qmp: unattributed id-less error');
     this.emit('unmatched-error', err);
   }
 

@@ -80,3 +80,20 @@ export class QmpProtocolError extends QmpClientError {
 export class QmpCapabilityError extends QmpClientError {
   override name = 'QmpCapabilityError';
 }
+
+/**
+ * A command was refused before sending because QEMU's JSON parser would reject it (nesting
+ * deeper than 1024 levels, or a message over 64 MiB). Sending it would make QEMU answer with
+ * a cascade of id-less parse errors.
+ */
+export class QmpRequestError extends QmpClientError {
+  override name = 'QmpRequestError';
+  /** The command that was refused. */
+  readonly command: string;
+
+  /** Creates the error for `command`. */
+  constructor(command: string, reason: string) {
+    super(`QMP command '${command}' not sent: ${reason}`);
+    this.command = command;
+  }
+}

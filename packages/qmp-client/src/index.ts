@@ -15,7 +15,9 @@ export {
   QmpTimeoutError,
   QmpProtocolError,
   QmpCapabilityError,
+  QmpRequestError,
 } from './errors.js';
+export { QEMU_MAX_MESSAGE, QEMU_MAX_NESTING } from './request-limits.js';
 export type * from './wire.js';
 export type * from './events.js';
 export type * from './command-types.js';

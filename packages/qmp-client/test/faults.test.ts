@@ -114,6 +114,27 @@ describe('qmp-client against a fault-injecting fake server', () => {
     assert.equal(client.state, 'ready');
   });
 
+  it("attributes only the first of a run of id-less errors (QEMU's parser resynchronising)", async () => {
+    client = await fake.start();
+    const cmds: FakeCommand[] = [];
+    fake.onCommand = (cmd) => cmds.push(cmd);
+    const unmatched: QmpError[] = [];
+    client.on('unmatched-error', (e) => unmatched.push(e));
+    const bad = client.execute('bad');
+    const good = client.execute('good');
+    await tick();
+    for (let i = 0; i < 3; i++) fake.send({ error: { class: 'GenericError', desc: `aftermath ${i}` } });
+    await assert.rejects(bad, (e: unknown) => e instanceof QmpError && e.command === 'bad' && e.desc === 'aftermath 0');
+    assert.deepEqual(unmatched.map((e) => e.command), ['bad', undefined, undefined]);
+    fake.reply(cmds[1]!, 'fine');
+    assert.equal(await good, 'fine');
+    // After a reply with an id, the next id-less error is a new failure again.
+    const next = client.execute('next');
+    await tick();
+    fake.send({ error: { class: 'GenericError', desc: 'new failure' } });
+    await assert.rejects(next, (e: unknown) => e instanceof QmpError && e.command === 'next');
+  });
+
   it('rejects pending commands naming them when EOF cuts a reply in half', async () => {
     client = await fake.start();
     fake.onCommand = (cmd) => {

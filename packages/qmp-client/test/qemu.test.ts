@@ -10,7 +10,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { QmpClient, QmpDisconnectedError, QmpError, type QmpCloseInfo } from '@virtkit/qmp-client';
+import { QmpClient, QmpDisconnectedError, QmpError, QmpRequestError, type QmpCloseInfo } from '@virtkit/qmp-client';
 import { requireHost } from '../../../test/support/host.js';
 import { startQemu, type TestQemu } from './support/qemu.js';
 
@@ -159,6 +159,43 @@ describe('qmp-client against real QEMU', function () {
     it('runs exec-oob and maps errors to QmpError', async () => {
       await assert.rejects(client.execute('migrate-pause', undefined, { oob: true }), (e: unknown) => e instanceof QmpError && /postcopy/.test(e.desc));
       await assert.rejects(client.execute('no-such-command'), (e: unknown) => e instanceof QmpError && e.errorClass === 'CommandNotFound');
+    });
+
+    it("attributes QEMU's id-less parse error to the request that caused it", async () => {
+      const unmatched: QmpError[] = [];
+      const onUnmatched = (e: QmpError): void => void unmatched.push(e);
+      client.on('unmatched-error', onUnmatched);
+      try {
+        // A lone surrogate: QEMU's parser refuses the whole request, so its id is lost.
+        const [before, bad, after] = await Promise.allSettled([
+          client.queryStatus(),
+          client.deviceDel('x\ud800y'),
+          client.queryKvm(),
+        ]);
+        assert.equal(before.status, 'fulfilled');
+        assert.equal(after.status, 'fulfilled');
+        assert.equal(bad.status, 'rejected');
+        const err = (bad as PromiseRejectedResult).reason as QmpError;
+        assert.ok(err instanceof QmpError);
+        assert.equal(err.idless, true);
+        assert.equal(err.command, 'device_del');
+        assert.match(err.desc, /JSON parse error/);
+        assert.deepEqual(unmatched, [err]);
+      } finally {
+        client.off('unmatched-error', onUnmatched);
+      }
+    });
+
+    it("refuses requests deeper than QEMU's nesting limit before sending them", async () => {
+      const nest = (n: number): unknown => {
+        let v: unknown = 0;
+        for (let i = 0; i < n; i++) v = [v];
+        return v;
+      };
+      // 1 (request) + 1 (arguments) + 1022 = 1024 levels: parsed by QEMU, refused as a bad argument.
+      await assert.rejects(client.execute('query-status', { x: nest(1022) }), (e: unknown) => e instanceof QmpError && !e.idless);
+      await assert.rejects(client.execute('query-status', { x: nest(1023) }), QmpRequestError);
+      assert.equal((await client.queryStatus()).running, (await client.queryStatus()).running);
     });
 
     it('migrates to a file and into a second QEMU (-incoming defer) with MIGRATION events', async () => {
