@@ -12,7 +12,9 @@ import {
   QmpClient,
   QmpDisconnectedError,
   QmpProtocolError,
+  QmpRequestError,
   QmpTimeoutError,
+  QEMU_MAX_NESTING,
   createQmpLogger,
   type QmpEvent,
   type QmpState,
@@ -84,6 +86,20 @@ describe('qmp-client session', () => {
     assert.deepEqual(fake.commands[2], { execute: 'b', arguments: { x: 1 }, id: 3 });
     await client.close(10);
     assert.deepEqual(states, ['closing', 'closed']);
+  });
+
+  it("refuses requests over QEMU's parser limits without sending them; brackets in strings do not count", async () => {
+    client = await fake.start();
+    let v: unknown = 0;
+    for (let i = 0; i < QEMU_MAX_NESTING - 1; i++) v = [v];
+    await assert.rejects(client.execute('deep', { v }), (e: unknown) => e instanceof QmpRequestError && e.command === 'deep');
+    const brackets = '[{"\\'.repeat(2000);
+    assert.deepEqual(await client.execute('strings', { s: brackets }), {});
+    assert.deepEqual(
+      fake.commands.map((c) => c.execute),
+      ['qmp_capabilities', 'strings'],
+    );
+    assert.equal(fake.commands[1]!.arguments!.s, brackets);
   });
 
   it('connects over a unix socket, retrying until the socket exists', async () => {
