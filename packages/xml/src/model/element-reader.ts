@@ -23,9 +23,11 @@ export class ElementReader {
     const attrs = this.el.attributes;
     for (let i = 0; i < attrs.length; i++) {
       if (attrs[i]!.name === name) {
-        (this.#usedAttrMask ??= []).length = attrs.length;
-        this.#usedAttrMask[i] = true;
-        this.#usedAttrs++;
+        const mask = (this.#usedAttrMask ??= new Array<boolean>(attrs.length).fill(false));
+        if (!mask[i]) {
+          mask[i] = true;
+          this.#usedAttrs++;
+        }
         return attrs[i]!.value;
       }
     }
