@@ -83,7 +83,6 @@ export class QmpConnection extends EventEmitter {
   readonly #options: QmpConnectionOptions;
   readonly #log: QmpLogger | undefined;
   readonly #splitter: LineSplitter;
-  #input: Readable | undefined;
   #output: Writable | undefined;
   #destroy: (() => void) | undefined;
   #outBuf = '';
@@ -145,7 +144,6 @@ export class QmpConnection extends EventEmitter {
    */
   async attach(input: Readable, output: Writable = input as unknown as Writable, destroy?: () => void): Promise<void> {
     if (this.#state !== 'connecting') throw new QmpProtocolError(`attach() in state ${this.#state}`);
-    this.#input = input;
     this.#output = output;
     this.#destroy =
       destroy ??
@@ -154,7 +152,8 @@ export class QmpConnection extends EventEmitter {
         if ((output as unknown) !== input) output.destroy();
       });
     this.#setState('negotiating');
-    input.on('data', (chunk: Buffer) => this.#onData(chunk));
+    // A stream with an encoding set hands out strings; the splitter works on bytes.
+    input.on('data', (chunk: Buffer | string) => this.#onData(typeof chunk === 'string' ? Buffer.from(chunk) : chunk));
     input.on('end', () => this.#onEnd());
     input.on('error', (err: Error) => this.#finish(err));
     input.on('close', () => this.#finish(undefined));
