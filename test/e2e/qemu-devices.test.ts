@@ -105,6 +105,22 @@ describe('qemu driver: devices, snapshots, stats (firmware-only KVM guest)', fun
     await assert.rejects(hv.domainDetachDeviceFlags!(dom, diskXML, C.VIR_DOMAIN_AFFECT_LIVE), { code: C.VIR_ERR_DEVICE_MISSING });
   });
 
+  it('hotplugs a virtio disk into a spare PCIe root port of a q35 guest', async () => {
+    const hv = r!.hv;
+    const xml = firmwareXML('q35hp').replace("machine='pc'", "machine='q35'");
+    const dom = await hv.domainCreate!(await hv.domainDefineXML!(xml, 0), 0);
+    assert.match(await hv.domainGetXMLDesc!(dom, 0), /machine='pc-q35-[\d.]+'/);
+    const extra = join(root, 'q35.raw');
+    execFileSync('qemu-img', ['create', '-q', '-f', 'raw', extra, '8M']);
+    await hv.domainAttachDeviceFlags!(dom, `<disk type='file' device='disk'><driver name='qemu' type='raw'/><source file='${extra}'/><target dev='vdb' bus='virtio'/></disk>`, C.VIR_DOMAIN_AFFECT_LIVE);
+    assert.match(await hv.domainGetXMLDesc!(dom, 0), /<alias name='virtio-disk1'\/>/);
+    const bus = await hv.domainQemuMonitorCommand!(dom, '{"execute":"qom-get","arguments":{"path":"/machine/peripheral/virtio-disk1","property":"parent_bus"}}', 0);
+    assert.match(bus, /hotplug-port0/);
+    await hv.domainAttachDeviceFlags!(dom, "<interface type='user'><model type='virtio'/></interface>", C.VIR_DOMAIN_AFFECT_LIVE);
+    const nbus = await hv.domainQemuMonitorCommand!(dom, '{"execute":"qom-get","arguments":{"path":"/machine/peripheral/net0","property":"parent_bus"}}', 0);
+    assert.match(nbus, /hotplug-port1/);
+  });
+
   it('sets memory through the balloon, reports stats, takes a screenshot, passes monitor commands', async () => {
     const hv = r!.hv;
     const dom = await hv.domainCreate!(await hv.domainDefineXML!(guestXML('misc'), 0), 0);

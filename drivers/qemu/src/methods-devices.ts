@@ -11,6 +11,7 @@ import type { QemuDriverState } from './driver-state.js';
 import type { QemuDomainObj } from './domain-obj.js';
 import { diskAlias, diskBlockdevs, diskDevice, diskSourcePath } from './command-line/disks.js';
 import { netDevice } from './command-line/net.js';
+import { Q35_SPARE_PORTS, SPARE_PORT_PREFIX } from './command-line/build.js';
 import { checkFlagsLocal } from './flags.js';
 import { removeLiveDevice } from './monitor-events.js';
 import { resolveVolumes } from './volume-resolver.js';
@@ -65,6 +66,21 @@ async function nextNodeIndex(obj: QemuDomainObj): Promise<number> {
   return max + 1;
 }
 
+/** On q35, a spare root port with nothing plugged in (hotplug cannot target pcie.0). */
+async function freeRootPort(obj: QemuDomainObj): Promise<string | undefined> {
+  if (!/q35/.test(obj.liveDef!.os.machine ?? '')) return undefined;
+  const mon = obj.mon();
+  const used = new Set<string>();
+  const live = obj.liveDef!.devices;
+  for (const alias of [...live.disks, ...live.interfaces].map((d) => d.alias).filter((a): a is string => !!a)) {
+    const bus = await mon.execute<string>('qom-get', { path: `/machine/peripheral/${alias}`, property: 'parent_bus' }).catch(() => '');
+    const m = new RegExp(`/(${SPARE_PORT_PREFIX}\\d+)/`).exec(bus);
+    if (m) used.add(m[1]!);
+  }
+  for (let i = 0; i < Q35_SPARE_PORTS; i++) if (!used.has(`${SPARE_PORT_PREFIX}${i}`)) return `${SPARE_PORT_PREFIX}${i}`;
+  throw virtError(C.VIR_ERR_OPERATION_FAILED, 'no free PCIe root port left for hotplug');
+}
+
 async function attachLive(st: QemuDriverState, obj: QemuDomainObj, dev: Dev): Promise<void> {
   const live = obj.liveDef!;
   const machine = live.os.machine ?? 'pc';
@@ -92,6 +108,10 @@ async function attachLive(st: QemuDriverState, obj: QemuDomainObj, dev: Dev): Pr
         throw virtError(C.VIR_ERR_OPERATION_UNSUPPORTED, `SCSI disk '${d.target.dev}' needs a SCSI controller in the domain`);
       }
       const { driver, ...args } = props;
+      if (String(driver).endsWith('-pci')) {
+        const port = await freeRootPort(obj);
+        if (port) args.bus = port;
+      }
       await mon.execute('device_add', { driver, ...args });
     } catch (e) {
       for (const node of added) await mon.execute('blockdev-del', { 'node-name': node }).catch(() => undefined);
@@ -107,6 +127,8 @@ async function attachLive(st: QemuDriverState, obj: QemuDomainObj, dev: Dev): Pr
     await mon.execute('netdev_add', { type: 'user', id: `hostnet${n}` });
     try {
       const { driver, ...args } = netDevice(i, n);
+      const port = await freeRootPort(obj);
+      if (port) args.bus = port;
       await mon.execute('device_add', { driver, ...args });
     } catch (e) {
       await mon.execute('netdev_del', { id: `hostnet${n}` }).catch(() => undefined);

@@ -122,12 +122,11 @@ export function handleMonitorClose(st: QemuDriverState, obj: QemuDomainObj, shut
   obj.beingDestroyed = true;
   // Report first (the event must reach clients fast), then reap and clean up.
   obj.monitor = undefined;
-  const ref = obj.ref();
   obj.setState(C.VIR_DOMAIN_SHUTOFF, stop.reason);
   void (async () => {
     await killProcess(obj, 1000);
     await cleanupStopped(st, obj, stop.reason);
     obj.beingDestroyed = false;
-    if (!st.closed) st.events.domainLifecycle(ref, C.VIR_DOMAIN_EVENT_STOPPED, stop.detail);
+    st.emit(obj, C.VIR_DOMAIN_EVENT_STOPPED, stop.detail);
   })();
 }

@@ -20,6 +20,10 @@ export interface QemuCommandLine {
   taps: TapPlan[];
 }
 
+/** Spare PCIe root ports added to q35 machines for hotplug, and their id prefix. */
+export const Q35_SPARE_PORTS = 4;
+export const SPARE_PORT_PREFIX = 'hotplug-port';
+
 /** Domain-level elements that do not change the command line and are accepted. */
 const HARMLESS = ['seclabel', 'resource', 'pm', 'on_lockfailure', 'keywrap', 'sysinfo', 'idmap', 'perf'];
 
@@ -115,6 +119,12 @@ export function buildCommandLine(def: DomainDef, host: BuildHost): QemuCommandLi
   if (def.os.cmdline) out.opt('-append', def.os.cmdline);
   if (def.os.dtb) unsupported('<dtb> on x86');
   const usb = buildControllers(def, host, out);
+  if (host.q35) {
+    // pcie.0 does not take hotplugged devices: spare root ports, as libvirt adds, for attach.
+    for (let i = 0; i < Q35_SPARE_PORTS; i++) {
+      out.device({ driver: 'pcie-root-port', port: 0x10 + i, chassis: 0x10 + i, id: `${SPARE_PORT_PREFIX}${i}`, bus: 'pcie.0' });
+    }
+  }
   buildDisks(def, host, out, orders);
   const taps = buildInterfaces(def, out, orders);
   buildChardevs(def, out);
