@@ -6,7 +6,7 @@
  * 1.25x of cp. libvirt is driven through python3-libvirt (no virsh process per operation);
  * libvirtd is started when not running and stopped again afterwards if we started it.
  *
- * Run: npm run bench -- storage      (VIRTKIT_BENCH_REPS=N repetitions; default 5)
+ * Run: npm run bench -- storage      (VIRTKIT_BENCH_REPS=N repetitions; default 7)
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -21,7 +21,7 @@ import { connect, type StorageVol } from '@virtkit/core';
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
-const REPS = Number(process.env.VIRTKIT_BENCH_REPS ?? 5);
+const REPS = Number(process.env.VIRTKIT_BENCH_REPS ?? 7);
 const PY = '/usr/bin/python3';
 const OPS = ['create-qcow2-10G', 'create-raw-1G-alloc', 'clone-raw-512M', 'upload-512M', 'download-512M'] as const;
 type Op = (typeof OPS)[number];
@@ -170,7 +170,7 @@ async function main(): Promise<void> {
       'clone-raw-512M': () => pool.createVolXMLFrom(volXML('vk-clone.img', 512 * MiB, 'raw'), srcVol),
       'upload-512M': async () => uploadFile(src, await up!.upload(0, 512 * MiB)),
       'download-512M': async () =>
-        pipeline(await up!.download(0, 512 * MiB), createWriteStream(join(work, 'vk-down.bin'), { highWaterMark: 8 * MiB })),
+        pipeline(await up!.download(0, 512 * MiB), createWriteStream(join(work, 'vk-down.bin'), { highWaterMark: 4 * MiB })),
     };
     // interleaved: per repetition and operation, cp (floor), virtkit, libvirt
     for (let i = 0; i < REPS; i++) {
@@ -217,26 +217,37 @@ async function main(): Promise<void> {
     }
     await fsp.rm(work, { recursive: true, force: true });
   }
-  const floor = median(cp);
-  console.log(`storage benchmark (median of ${REPS}; seconds)`);
-  console.log(`  cp 512 MiB (floor): ${floor.toFixed(3)}`);
-  console.log('  operation              virtkit   libvirt   vk/libvirt  vk/cp   goal');
-  let ok = true;
+  // The machine may be shared: the median shows typical cost, the best of N the intrinsic one.
+  const best = (xs: number[]) => Math.min(...xs);
+  const load = (await fsp.readFile('/proc/loadavg', 'utf8')).split(' ').slice(0, 3).join(' ');
+  console.log(`storage benchmark: ${REPS} interleaved repetitions, seconds as median / best (load average ${load})`);
+  console.log(`  cp 512 MiB (floor)      ${median(cp).toFixed(3)} / ${best(cp).toFixed(3)}`);
+  console.log('  operation               virtkit          libvirt          vk/libvirt     vk/cp          goal (median / best)');
+  let okMedian = true;
+  let okBest = true;
+  const pct = (x: number) => `${x.toFixed(2)}x`;
   for (const op of OPS) {
-    const v = median(results[op].virtkit);
-    const l = median(results[op].libvirt);
-    const vsCp = op.includes('512M') ? v / floor : undefined;
-    const pass = v <= l && (vsCp === undefined || vsCp <= 1.25);
-    ok &&= pass;
+    const row: string[] = [];
+    const pass: boolean[] = [];
+    for (const f of [median, best]) {
+      const v = f(results[op].virtkit);
+      const l = f(results[op].libvirt);
+      const vsCp = op.includes('512M') ? v / f(cp) : undefined;
+      pass.push(v <= l && (vsCp === undefined || vsCp <= 1.25));
+      row.push(`${v.toFixed(3)}|${l.toFixed(3)}|${pct(v / l)}|${vsCp === undefined ? '-' : pct(vsCp)}`);
+    }
+    okMedian &&= pass[0];
+    okBest &&= pass[1];
+    const [m, b] = row.map((r) => r.split('|'));
+    const cell = (i: number) => `${m[i]} / ${b[i]}`.padEnd(16);
+    console.log(
+      `  ${op.padEnd(22)}  ${cell(0)} ${cell(1)} ${cell(2)} ${cell(3)} ${pass.map((p) => (p ? 'met' : 'MISSED')).join(' / ')}`,
+    );
     if (process.env.VIRTKIT_BENCH_VERBOSE) {
       console.log(`    samples virtkit ${results[op].virtkit.map((x) => x.toFixed(3)).join(' ')} | libvirt ${results[op].libvirt.map((x) => x.toFixed(3)).join(' ')}`);
     }
-    console.log(
-      `  ${op.padEnd(22)} ${v.toFixed(3).padStart(7)}   ${l.toFixed(3).padStart(7)}   ${(v / l).toFixed(2).padStart(9)}x` +
-        `  ${vsCp === undefined ? '   -  ' : `${vsCp.toFixed(2)}x`}  ${pass ? 'met' : 'MISSED'}`,
-    );
   }
-  console.log(`  goals: <= libvirt; clone/upload/download <= 1.25x cp -> ${ok ? 'all met' : 'not all met'}`);
+  console.log(`  goals (<= libvirt; clone/upload/download <= 1.25x cp): median ${okMedian ? 'all met' : 'not all met'}, best ${okBest ? 'all met' : 'not all met'}`);
 }
 
 await main();

@@ -7,6 +7,9 @@ import type { FileHandle } from 'node:fs/promises';
 import { Readable, Writable } from 'node:stream';
 import type { JobOptions } from '@virtkit/core';
 import { COPY_CHUNK } from './copy.js';
+
+/** Download chunk size: every chunk is a fresh buffer (the consumer owns it), and 4 MiB pages in cheapest. */
+export const DOWNLOAD_CHUNK = 4 * 1024 * 1024;
 import { VIR_ERR_OPERATION_ABORTED, VIR_ERR_SYSTEM_ERROR } from './constants.js';
 import { storageError, systemError } from './util.js';
 
@@ -39,7 +42,7 @@ export async function openDownload(path: string, offset: number, length: number,
   const signal = opts.signal;
   const stream = new Readable({
     // room for reading ahead while the consumer writes the previous chunk
-    highWaterMark: 3 * COPY_CHUNK,
+    highWaterMark: 3 * DOWNLOAD_CHUNK,
     read() {
       if (signal?.aborted) {
         this.destroy(abortError('download'));
@@ -49,7 +52,7 @@ export async function openDownload(path: string, offset: number, length: number,
         this.push(null);
         return;
       }
-      const buf = Buffer.allocUnsafe(Math.min(COPY_CHUNK, end - pos));
+      const buf = Buffer.allocUnsafe(Math.min(DOWNLOAD_CHUNK, end - pos));
       fh.read(buf, 0, buf.length, pos).then(
         ({ bytesRead }) => {
           if (bytesRead === 0) {
