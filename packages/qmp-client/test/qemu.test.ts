@@ -136,6 +136,31 @@ describe('qmp-client against real QEMU', function () {
       await client.blockdevDel('file0');
     });
 
+    it('a block job (blockdev-backup) reports JOB_STATUS_CHANGE and BLOCK_JOB_COMPLETED', async () => {
+      await client.blockdevAdd({ driver: 'null-co', 'node-name': 'src0', size: 1024 * 1024 });
+      await client.blockdevAdd({ driver: 'null-co', 'node-name': 'dst0', size: 1024 * 1024 });
+      try {
+        const statuses: string[] = [];
+        const onJob = (e: { data: { id: string; status: string } }): void => {
+          if (e.data.id === 'backup0') statuses.push(e.data.status);
+        };
+        client.on('JOB_STATUS_CHANGE', onJob);
+        const completed = client.waitForEvent('BLOCK_JOB_COMPLETED', { predicate: (e) => e.data.device === 'backup0', timeout: 10_000 });
+        await client.execute('blockdev-backup', { 'job-id': 'backup0', device: 'src0', target: 'dst0', sync: 'full' });
+        const { data } = await completed;
+        client.off('JOB_STATUS_CHANGE', onJob);
+        assert.equal(data.type, 'backup');
+        assert.equal(data.len, 1024 * 1024);
+        assert.equal(data.offset, data.len);
+        assert.equal(data.error, undefined);
+        assert.deepEqual(statuses.slice(0, 2), ['created', 'running']);
+        assert.ok(statuses.includes('concluded'));
+      } finally {
+        await client.blockdevDel('dst0');
+        await client.blockdevDel('src0');
+      }
+    });
+
     it('returns the ~200 KB query-qmp-schema reply whole', async () => {
       const schema = (await client.execute('query-qmp-schema')) as Array<{ name: string; 'meta-type': string }>;
       assert.ok(JSON.stringify(schema).length > 150_000);
