@@ -140,3 +140,58 @@ describe('storage: vksh output equals virsh on libvirt 9.0 for the same dir pool
     assert.equal(last[0], last[1]);
   });
 });
+
+describe('storage: vksh output equals virsh for the same disk pool (GPT on a loop device)', function () {
+  this.timeout(60000);
+  let work: string;
+  let dev = '';
+  let started = false;
+  let conn: Connection | undefined;
+  let uri: string;
+  const name = `vkst-pdisk-${process.pid}`;
+  let lvPool = false;
+
+  before(async function () {
+    requireHost(this, { binaries: ['libvirtd', 'virsh', 'losetup', 'parted'], root: true });
+    work = mkdtempSync(join(tmpdir(), 'vkst-pdisk-'));
+    uri = `storage:///embed?root=${work}/root`;
+    execFileSync('truncate', ['-s', '64M', join(work, 'disk.img')]);
+    dev = execFileSync('losetup', ['-f', '--show', '-P', join(work, 'disk.img')], { encoding: 'utf8' }).trim();
+    execFileSync('parted', ['-s', dev, 'mklabel', 'gpt'], { stdio: 'pipe' });
+    if (!libvirtdRunning()) {
+      execFileSync('libvirtd', ['-d']);
+      started = true;
+      for (let i = 0; i < 100 && !libvirtdRunning(); i++) await new Promise((r) => setTimeout(r, 100));
+    }
+    virsh('pool-create-as', name, 'disk', '--source-dev', dev, '--source-format', 'gpt', '--target', '/dev');
+    lvPool = true;
+    conn = await connect(uri);
+    await conn.createStoragePoolXML(virsh('pool-dumpxml', '--inactive', name));
+  });
+
+  after(async () => {
+    if (lvPool) spawnSync('virsh', ['-c', LV, 'pool-destroy', name], { stdio: 'ignore' });
+    await conn?.close();
+    if (started) {
+      const pid = Number((await fsp.readFile('/run/libvirtd.pid', 'utf8').catch(() => '')).trim());
+      if (pid > 0) process.kill(pid, 'SIGTERM');
+    }
+    if (dev) spawnSync('losetup', ['-d', dev]);
+    if (work) await fsp.rm(work, { recursive: true, force: true });
+  });
+
+  const noAtime = (xml: string) => xml.split('\n').filter((l) => !/<[amc]time>/.test(l)).join('\n');
+
+  it('partitions made by either driver look the same to both', async () => {
+    const base = dev.replace('/dev/', '');
+    assert.equal(virsh('vol-create-as', name, `${base}p1`, '8M'), `Vol ${base}p1 created\n\n`);
+    assert.equal(await vksh(uri, 'vol-create-as', name, `${base}p2`, '8M'), `Vol ${base}p2 created\n\n`);
+    virsh('pool-refresh', name);
+    await vksh(uri, 'pool-refresh', name);
+    assert.equal(await vksh(uri, 'vol-list', '--details', name), virsh('vol-list', '--details', name));
+    for (const v of [`${base}p1`, `${base}p2`]) {
+      assert.equal(await vksh(uri, 'vol-info', '--pool', name, v), virsh('vol-info', '--pool', name, v));
+      assert.equal(noAtime(await vksh(uri, 'vol-dumpxml', '--pool', name, v)), noAtime(virsh('vol-dumpxml', '--pool', name, v)));
+    }
+  });
+});

@@ -166,7 +166,7 @@ export function formatVol(v: VolDef, backing?: VolDef): string {
     allocation: { bytes: v.allocation },
     target: target(v.path, v.format, v.perms, v),
   };
-  if (v.physical !== undefined && v.type === 'file') x.physical = { bytes: v.physical };
+  if (v.physical !== undefined && v.type !== 'dir') x.physical = { bytes: v.physical };
   if (v.extents?.length) {
     const dev = xmlElement('device', [['path', v.path.replace(/p?\d+$/, '')]], v.extents.map((e) =>
       xmlElement('extent', [['start', e.start], ['end', e.end]]),

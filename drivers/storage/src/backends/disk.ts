@@ -28,7 +28,7 @@ import { ensureDeviceEmpty, probeSignature } from './probe-device.js';
 
 /** Partition table formats libvirt knows for disk pools, with parted's names. */
 const LABELS: Record<string, string> = { dos: 'msdos', gpt: 'gpt', dvh: 'dvh', mac: 'mac', bsd: 'bsd', pc98: 'pc98', sun: 'sun' };
-/** New partitions start on 1 MiB boundaries. */
+/** msdos partitions start on 1 MiB boundaries. */
 const ALIGN = 1024 * 1024;
 
 interface Part {
@@ -132,16 +132,17 @@ async function createPartition(def: PoolDef, req: VolRequest): Promise<VolDef> {
   if (req.name !== expected) throw storageError(VIR_ERR_INVALID_ARG, `invalid partition name '${req.name}', expected '${expected}'`);
   if (t.label === 'msdos' && num > 4) throw storageError(VIR_ERR_NO_SUPPORT, 'extended and logical partitions are not supported');
   const size = Math.ceil(req.capacity / 512) * 512;
-  // GPT keeps a backup table in the last 33 sectors; parted reports that area as not free.
+  // As libvirt: GPT partitions start at the first free sector; msdos ones on 1 MiB boundaries
+  // (libvirt aligns those to cylinders). The GPT backup table is never reported free by parted.
+  const align = t.label === 'msdos' ? ALIGN : 512;
   const slot = t.parts
     .filter((p) => p.free)
-    .map((p) => ({ start: Math.ceil(p.start / ALIGN) * ALIGN, end: p.end }))
+    .map((p) => ({ start: Math.max(Math.ceil(p.start / align) * align, align === ALIGN ? ALIGN : 0), end: p.end }))
     .find((p) => p.end + 1 - p.start >= size);
   if (!slot) throw storageError(VIR_ERR_OPERATION_FAILED, `no large enough free extent on '${dev}' for ${size} bytes`);
   const start = slot.start;
   const end = start + size - 1;
-  const type = t.label === 'gpt' ? 'primary' : 'primary';
-  await run('parted', ['-s', dev, 'unit', 'B', 'mkpart', type, `${start}B`, `${end}B`]);
+  await run('parted', ['-s', dev, 'unit', 'B', 'mkpart', 'primary', `${start}B`, `${end}B`]);
   const path = partitionPath(dev, num);
   if (!(await waitForNode(path))) {
     await run('parted', ['-s', dev, 'rm', String(num)]).catch(() => {});
