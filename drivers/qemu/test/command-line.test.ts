@@ -37,6 +37,8 @@ describe('qemu command-line builder', () => {
     assert.ok(a.includes('-no-acpi'), 'no <acpi/> feature -> -no-acpi');
     assert.match(after(a, '-sandbox')[0]!, /^on,obsolete=deny/);
     assert.ok(!build('', '<features><acpi/></features>').includes('-no-acpi'));
+    assert.ok(build('', '<on_reboot>destroy</on_reboot>').includes('-no-reboot'));
+    assert.ok(!a.includes('-no-reboot'));
   });
 
   it('uses JSON -blockdev/-device for disks with libvirt aliases', () => {

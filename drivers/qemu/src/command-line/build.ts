@@ -98,6 +98,10 @@ export function buildCommandLine(def: DomainDef, host: BuildHost): QemuCommandLi
   if (clock !== 'utc' && clock !== 'localtime') unsupported(`clock offset '${clock}'`);
   out.opt('-rtc', `base=${clock}`);
   out.opt('-no-shutdown');
+  // on_reboot=destroy: the guest's reboot becomes a SHUTDOWN (reason guest-reset), as libvirt.
+  const onReboot = def.onReboot ?? 'restart';
+  if (onReboot === 'destroy') out.opt('-no-reboot');
+  else if (onReboot !== 'restart') unsupported(`on_reboot action '${onReboot}'`);
   if (!features.has('acpi')) out.opt('-no-acpi');
   for (const f of features) {
     if (!['acpi', 'apic', 'pae', 'vmport', 'hyperv', 'kvm', 'pmu', 'vmcoreinfo', 'smm'].includes(f)) unsupported(`domain feature '${f}'`);
