@@ -35,13 +35,13 @@ export class QmpClient extends QmpCommands {
    * with a client in state `ready`.
    */
   static async connect(target: QmpTarget, options: QmpConnectOptions = {}): Promise<QmpClient> {
-    const client = new QmpClient(options);
     const timeout = options.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT;
+    // One budget for connecting (with retries) and negotiating.
     const deadline = timeout > 0 ? Date.now() + timeout : Infinity;
     let socket: Socket;
     for (;;) {
       try {
-        socket = await openSocket(target, options.signal);
+        socket = await openSocket(target, options.signal, deadline, timeout);
         break;
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
@@ -50,6 +50,8 @@ export class QmpClient extends QmpCommands {
         await delay(options.retryInterval ?? 20, undefined, { signal: options.signal });
       }
     }
+    const remaining = deadline === Infinity ? 0 : Math.max(1, deadline - Date.now());
+    const client = new QmpClient({ ...options, connectTimeout: remaining });
     await client.attach(socket, socket);
     return client;
   }
@@ -77,18 +79,28 @@ export class QmpClient extends QmpCommands {
   }
 }
 
-function openSocket(target: QmpTarget, signal: AbortSignal | undefined): Promise<Socket> {
+function openSocket(target: QmpTarget, signal: AbortSignal | undefined, deadline: number, timeout: number): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const opts: NetConnectOpts = typeof target === 'string' ? { path: target } : { ...target };
     if (signal) opts.signal = signal;
     const socket = netConnect(opts);
     if ('host' in opts) socket.setNoDelay(true);
+    // A TCP peer that never answers would otherwise hold us for the OS's connect timeout.
+    const timer =
+      deadline === Infinity
+        ? undefined
+        : setTimeout(() => {
+            socket.destroy();
+            reject(new QmpTimeoutError('connect', timeout));
+          }, Math.max(1, deadline - Date.now()));
     const onError = (err: Error): void => {
+      clearTimeout(timer);
       socket.destroy();
       reject(err);
     };
     socket.once('error', onError);
     socket.once('connect', () => {
+      clearTimeout(timer);
       socket.off('error', onError);
       resolve(socket);
     });

@@ -139,6 +139,12 @@ describe('qmp-client session', () => {
     await assert.rejects(listener.accept(), QmpDisconnectedError);
   });
 
+  it('fails to connect with the socket error without retry, and with QmpTimeoutError when retrying in vain', async () => {
+    const path = join(dir, 'missing.sock');
+    await assert.rejects(QmpClient.connect(path), (e: unknown) => (e as NodeJS.ErrnoException).code === 'ENOENT');
+    await assert.rejects(QmpClient.connect(path, { retry: true, connectTimeout: 80 }), QmpTimeoutError);
+  });
+
   it('fails to connect with QmpTimeoutError when no greeting comes', async () => {
     const path = await listen(() => {});
     await assert.rejects(QmpClient.connect(path, { connectTimeout: 100 }), QmpTimeoutError);
