@@ -13,8 +13,8 @@ type O = QmpExecuteOptions;
 export class QmpCommands extends QmpConnection {
   /** Runs a typed command: arguments and result are checked against {@link QmpCommandMap}. */
   override execute<K extends QmpCommandName>(command: K, args?: QmpCommandMap[K]['args'], options?: O): Promise<QmpCommandMap[K]['ret']>;
-  /** Runs any command; the result is QEMU's `return` value, untyped. */
-  override execute(command: string, args?: Record<string, unknown>, options?: O): Promise<unknown>;
+  /** Runs any command; the result is QEMU's `return` value, typed as the caller asserts (`T`). */
+  override execute<T = unknown>(command: string, args?: Record<string, unknown>, options?: O): Promise<T>;
   override execute(command: string, args?: object, options?: O): Promise<unknown> {
     return super.execute(command, args as Record<string, unknown> | undefined, options);
   }
