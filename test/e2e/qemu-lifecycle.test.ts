@@ -109,6 +109,20 @@ describe('qemu driver: lifecycle (firmware-only KVM guests)', function () {
     assert.deepEqual(await hv.domainGetState!(dom, 0), { state: C.VIR_DOMAIN_SHUTOFF, reason: C.VIR_DOMAIN_SHUTOFF_CRASHED });
   });
 
+  it('starts autostart domains when a root is opened, and reports the VNC port it got', async () => {
+    const hv = r!.hv;
+    const dom = await hv.domainDefineXML!(firmwareXML('fw-auto', { extra: "<graphics type='vnc' port='-1' autoport='yes'/>" }), 0);
+    await hv.domainSetAutostart!(dom, true);
+    assert.equal(await hv.domainGetAutostart!(dom), true);
+    await r!.conn.close();
+    r = await openRoot(root);
+    const again = await r.hv.domainLookupByName!('fw-auto');
+    assert.equal((await r.hv.domainGetState!(again, 0)).state, C.VIR_DOMAIN_RUNNING);
+    const xml = await r.hv.domainGetXMLDesc!(again, 0);
+    assert.match(xml, /<graphics type='vnc' port='59\d\d' autoport='yes'/);
+    assert.match(xml, /listen='127\.0\.0\.1'|<listen type='address' address='127\.0\.0\.1'/);
+  });
+
   it('locks the root: a second opener gets OPERATION_FAILED naming the holder pid', async () => {
     await assert.rejects(openRoot(root), (e: { code: number; message: string }) => {
       assert.equal(e.code, C.VIR_ERR_OPERATION_FAILED);

@@ -73,6 +73,23 @@ describe('qemu driver: Linux guest under TCG', function () {
     assert.deepEqual(await hv.domainGetState!(dom, 0), { state: C.VIR_DOMAIN_SHUTOFF, reason: C.VIR_DOMAIN_SHUTOFF_SHUTDOWN });
   });
 
+  it('a guest that powered off while nobody watched is shut off (shutdown) on the next open', async () => {
+    const hv = r!.hv;
+    await hv.domainCreate!(await hv.domainDefineXML!(linuxXML('lin-uw', img, root), 0), 0);
+    await waitSerial(root, 'lin-uw', 'VIRTKIT-READY');
+    const status = JSON.parse(readFileSync(join(root, 'run', 'qemu', 'lin-uw.json'), 'utf8')) as { monitor: string };
+    await r!.conn.close();
+    // Press the power button ourselves, through the monitor the driver no longer holds.
+    const { QmpClient } = await import('@virtkit/qmp-client');
+    const qmp = await QmpClient.connect(status.monitor);
+    const down = qmp.waitForEvent('SHUTDOWN', { timeout: 20_000 });
+    await qmp.execute('system_powerdown');
+    await down;
+    await qmp.close();
+    r = await openRoot(root);
+    assert.deepEqual(await r.hv.domainGetState!(await r.hv.domainLookupByName!('lin-uw'), 0), { state: C.VIR_DOMAIN_SHUTOFF, reason: C.VIR_DOMAIN_SHUTOFF_SHUTDOWN });
+  });
+
   it('reboot resets the guest: it boots again and keeps running', async () => {
     const hv = r!.hv;
     const dom = await hv.domainCreate!(await hv.domainDefineXML!(linuxXML('lin-rb', img, root), 0), 0);

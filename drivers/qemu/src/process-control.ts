@@ -88,6 +88,7 @@ export async function startProcess(st: QemuDriverState, obj: QemuDomainObj, def:
     ]);
     obj.monitor = monitor;
     obj.pidStart = readProcStatSync(launched.pid)?.startTime ?? 0;
+    await fillGraphicsPorts(obj);
     if (!opts.incoming) {
       if (!opts.paused) {
         await monitor.execute('cont');
@@ -107,6 +108,19 @@ export async function startProcess(st: QemuDriverState, obj: QemuDomainObj, def:
   if (opts.emitStarted !== false) {
     st.emit(obj, C.VIR_DOMAIN_EVENT_STARTED, opts.startedDetail ?? C.VIR_DOMAIN_EVENT_STARTED_BOOTED);
     if (opts.paused && !opts.incoming) st.emit(obj, C.VIR_DOMAIN_EVENT_SUSPENDED, C.VIR_DOMAIN_EVENT_SUSPENDED_PAUSED);
+  }
+}
+
+/** Records the VNC port QEMU picked for an autoport display (live XML shows it, as libvirt's). */
+async function fillGraphicsPorts(obj: QemuDomainObj): Promise<void> {
+  const g = obj.liveDef!.devices.graphics.find((x) => x.type === 'vnc');
+  if (!g) return;
+  g.listen ??= '127.0.0.1';
+  if (g.port !== undefined && g.port !== -1) return;
+  const vnc = (await obj.mon().execute('query-vnc')) as { service?: string };
+  if (vnc.service) {
+    g.port = Number(vnc.service);
+    g.autoport = true;
   }
 }
 
