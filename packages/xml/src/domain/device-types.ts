@@ -59,6 +59,8 @@ export interface DiskDef extends DeviceCommon {
   readonly?: boolean;
   shareable?: boolean;
   transient?: boolean;
+  /** Unknown parts of the `<readonly>`, `<shareable>`, `<transient>` elements (e.g. shareBacking). */
+  flagExtras?: { readonly?: HasExtra['extra']; shareable?: HasExtra['extra']; transient?: HasExtra['extra'] };
   serial?: string;
   boot?: BootOrder;
 }

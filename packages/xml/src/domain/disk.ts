@@ -119,11 +119,16 @@ export function parseDisk(el: XmlElement): DiskDef {
     disk.driver = drv;
   }
   if (source) disk.source = source;
+  for (const f of ['readonly', 'shareable', 'transient'] as const) {
+    const el = r.child(f);
+    if (!el) continue;
+    disk[f] = true;
+    const extra = new ElementReader(el).extra();
+    if (extra) (disk.flagExtras ??= {})[f] = extra;
+  }
   // libvirt makes every CD-ROM read-only
-  if (r.bareFlag('readonly') || disk.device === 'cdrom') disk.readonly = true;
-  if (r.bareFlag('shareable')) disk.shareable = true;
-  if (r.bareFlag('transient')) disk.transient = true;
-  const serial = r.simpleText('serial');
+  if (disk.device === 'cdrom') disk.readonly = true;
+  const serial = r.simpleText('serial', disk);
   if (serial !== undefined) disk.serial = serial;
   const boot = readBoot(r);
   if (boot) disk.boot = boot;
@@ -156,10 +161,10 @@ export function formatDisk(d: DiskDef): XmlElement {
       drv && buildElement('driver', [['name', drv.name], ['type', drv.type], ...recordAttrs(drv.attrs)], [], drv.extra),
       d.source && formatSource(d.source),
       buildElement('target', [['dev', d.target.dev], ['bus', d.target.bus]], [], d.target.extra),
-      d.readonly && buildElement('readonly', [], []),
-      d.shareable && buildElement('shareable', [], []),
-      d.transient && buildElement('transient', [], []),
-      d.serial !== undefined && buildElement('serial', [], [], undefined, d.serial),
+      d.readonly && buildElement('readonly', [], [], d.flagExtras?.readonly),
+      d.shareable && buildElement('shareable', [], [], d.flagExtras?.shareable),
+      d.transient && buildElement('transient', [], [], d.flagExtras?.transient),
+      d.serial !== undefined && buildElement('serial', [], [], d.textExtras?.serial, d.serial),
       formatBoot(d.boot),
       formatAlias(d),
       formatAddress(d),

@@ -1,7 +1,7 @@
 /**
  * formatDomainXML: DomainDef -> document, in libvirt's element order.
  */
-import { buildElement } from '../model/extra.js';
+import { buildElement, type HasExtra } from '../model/extra.js';
 import type { XmlElement } from '../tree/xml-node.js';
 import { formatXmlElement, markLibxmlDump } from '../tree/xml-format.js';
 import { withInactiveFormat } from './device-common.js';
@@ -16,8 +16,8 @@ export interface FormatDomainOptions {
   secure?: boolean;
 }
 
-function text(name: string, v: string | undefined): XmlElement | undefined {
-  return v === undefined ? undefined : buildElement(name, [], [], undefined, v);
+function text(name: string, v: string | undefined, owner: HasExtra): XmlElement | undefined {
+  return v === undefined ? undefined : buildElement(name, [], [], owner.textExtras?.[name], v);
 }
 
 /** Builds the `<domain>` element of `def`. */
@@ -30,16 +30,16 @@ export function formatDomainElement(def: DomainDef, opts: FormatDomainOptions = 
     'domain',
     [['type', def.type], ['id', opts.inactive || def.id === undefined || def.id < 0 ? undefined : def.id]],
     [
-      text('name', def.name),
-      text('uuid', def.uuid),
-      text('genid', def.genid),
-      text('title', def.title),
-      text('description', def.description),
+      text('name', def.name, def),
+      text('uuid', def.uuid, def),
+      text('genid', def.genid, def),
+      text('title', def.title, def),
+      text('description', def.description, def),
       def.metadata,
       def.maxMemory &&
         buildElement('maxMemory', [['slots', def.maxMemory.slots], ['unit', 'KiB']], [], def.maxMemory.extra, String(def.maxMemory.kib)),
       buildElement('memory', [['unit', 'KiB']], [], def.memoryExtra, String(def.memory)),
-      def.currentMemory !== undefined && buildElement('currentMemory', [['unit', 'KiB']], [], undefined, String(def.currentMemory)),
+      def.currentMemory !== undefined && buildElement('currentMemory', [['unit', 'KiB']], [], def.textExtras?.currentMemory, String(def.currentMemory)),
       v &&
         buildElement('vcpu', [['placement', v.placement], ['cpuset', v.cpuset], ['current', v.current]], [], v.extra, String(v.count)),
       buildElement(
@@ -47,14 +47,14 @@ export function formatDomainElement(def: DomainDef, opts: FormatDomainOptions = 
         [],
         [
           buildElement('type', [['arch', os.arch], ['machine', os.machine]], [], os.typeExtra, os.type),
-          text('init', os.init),
+          text('init', os.init, os),
           ...os.initargs.map((a) => buildElement('initarg', [], [], undefined, a)),
           os.loader && buildElement('loader', [['readonly', os.loader.readonly], ['type', os.loader.type]], [], os.loader.extra, os.loader.path),
-          text('kernel', os.kernel),
-          text('initrd', os.initrd),
-          text('cmdline', os.cmdline),
-          text('dtb', os.dtb),
-          ...os.boot.map((b) => buildElement('boot', [['dev', b]], [])),
+          text('kernel', os.kernel, os),
+          text('initrd', os.initrd, os),
+          text('cmdline', os.cmdline, os),
+          text('dtb', os.dtb, os),
+          ...os.boot.map((b, i) => buildElement('boot', [['dev', b]], [], os.bootExtras?.[i])),
         ],
         os.extra,
       ),
@@ -76,9 +76,9 @@ export function formatDomainElement(def: DomainDef, opts: FormatDomainOptions = 
           cpu.extra,
         ),
       def.clock && buildElement('clock', [['offset', def.clock.offset]], [], def.clock.extra),
-      text('on_poweroff', def.onPoweroff),
-      text('on_reboot', def.onReboot),
-      text('on_crash', def.onCrash),
+      text('on_poweroff', def.onPoweroff, def),
+      text('on_reboot', def.onReboot, def),
+      text('on_crash', def.onCrash, def),
       withInactiveFormat(!!opts.inactive, () => formatDevices(def.devices, opts.secure)),
     ],
     def.extra,

@@ -2,7 +2,8 @@
  * parseDomainXML: document -> DomainDef, with libvirt 9.0's checks, codes and messages.
  */
 import { virtError } from '@virtkit/core';
-import { ElementReader, elementText } from '../model/element-reader.js';
+import { ElementReader, elementText, keepTextExtra } from '../model/element-reader.js';
+import type { HasExtra } from '../model/extra.js';
 import type { XmlElement } from '../tree/xml-node.js';
 import { parseXmlDocument } from '../tree/xml-parse.js';
 import {
@@ -98,16 +99,17 @@ function parseOs(el: XmlElement | undefined): DomainOs {
   if (te) os.typeExtra = te;
   for (const b of r.el.children) {
     if (b.type !== 'element' || b.name !== 'boot') continue;
-    if (!b.attributes.some((a) => a.name === 'dev')) throw missingAttr('dev', 'boot');
-    if (b.attributes.length !== 1 || b.children.length) continue;
-    const dev = b.attributes[0]!.name === 'dev' ? b.attributes[0]!.value : undefined;
-    if (dev === undefined) continue;
+    const br = new ElementReader(b);
+    const dev = br.attr('dev');
+    if (dev === undefined) throw missingAttr('dev', 'boot');
     checkEnum(dev, BOOT_DEVS, 'dev', 'boot');
     r.use(b);
+    const extra = br.extra();
+    if (extra) (os.bootExtras ??= [])[os.boot.length] = extra;
     os.boot.push(dev);
   }
   for (const k of ['kernel', 'initrd', 'cmdline', 'dtb', 'init'] as const) {
-    const v = r.simpleText(k);
+    const v = r.simpleText(k, os);
     if (v !== undefined) os[k] = v;
   }
   for (const a of r.el.children) {
@@ -171,8 +173,8 @@ function parseCpu(el: XmlElement): DomainCpu {
   return cpu;
 }
 
-function lifecycle(r: ElementReader, name: string, allowed: string[]): string | undefined {
-  const v = r.simpleText(name);
+function lifecycle(r: ElementReader, name: string, allowed: string[], owner: HasExtra): string | undefined {
+  const v = r.simpleText(name, owner);
   if (v === undefined) return undefined;
   if (!CRASH.includes(v)) throw virtError(VIR_ERR_CONFIG_UNSUPPORTED, `unknown ${name} action: ${v}`, VIR_FROM_DOMAIN);
   if (!allowed.includes(v)) {
@@ -196,28 +198,30 @@ export function parseDomainElement(root: XmlElement): DomainDef {
   const idRaw = root.attributes.find((a) => a.name === 'id')?.value;
   const id = idRaw === undefined ? undefined : parseInt32(idRaw);
   if (id !== undefined) r.attr('id');
-  const nameEl = r.child('name');
-  const name = nameEl ? elementText(nameEl).trim() : '';
+  const te: HasExtra = {};
+  const name = r.simpleText('name', te)?.trim() ?? '';
   if (!name) throw virtError(VIR_ERR_NO_NAME, undefined, VIR_FROM_DOMAIN);
   if (name.includes('/')) throw xmlError(`name ${name} cannot contain '/'`);
   const def: DomainDef = { type, name, memory: 0, os: { type: 'hvm', boot: [], initargs: [] }, devices: emptyDevices() };
   if (id !== undefined) def.id = id;
+  if (te.textExtras) def.textExtras = te.textExtras;
   const uuidEl = r.child('uuid');
+  if (uuidEl) keepTextExtra(uuidEl, def);
   // an empty <uuid/> counts as none (libvirt generates one)
   if (uuidEl && elementText(uuidEl) !== '') {
     const u = parseUUID(elementText(uuidEl));
     if (!u) throw virtError(VIR_ERR_INTERNAL_ERROR, 'malformed uuid element', VIR_FROM_DOMAIN);
     def.uuid = u;
   }
-  const genid = r.simpleText('genid');
+  const genid = r.simpleText('genid', def);
   if (genid !== undefined && genid !== '' && !parseUUID(genid)) throw virtError(VIR_ERR_INTERNAL_ERROR, 'malformed genid element', VIR_FROM_DOMAIN);
   if (genid !== undefined) def.genid = genid;
-  const title = r.simpleText('title');
+  const title = r.simpleText('title', def);
   if (title !== undefined) {
     if (title.includes('\n')) throw xmlError('Domain title can\'t contain newlines');
     def.title = title;
   }
-  const desc = r.simpleText('description');
+  const desc = r.simpleText('description', def);
   if (desc !== undefined) def.description = desc;
   const md = r.child('metadata');
   if (md) def.metadata = md;
@@ -240,6 +244,7 @@ export function parseDomainElement(root: XmlElement): DomainDef {
   }
   const cur = memoryOf(r, 'currentMemory');
   if (cur) def.currentMemory = cur.kib;
+  if (cur?.extra) (def.textExtras ??= {}).currentMemory = cur.extra;
   const vcpuEl = r.child('vcpu');
   if (vcpuEl) def.vcpu = parseVcpu(vcpuEl);
   def.os = parseOs(r.child('os'));
@@ -265,11 +270,11 @@ export function parseDomainElement(root: XmlElement): DomainDef {
     def.clock = offset === undefined ? {} : { offset };
     keepExtra(cr, def.clock);
   }
-  const onPoweroff = lifecycle(r, 'on_poweroff', LIFECYCLE);
+  const onPoweroff = lifecycle(r, 'on_poweroff', LIFECYCLE, def);
   if (onPoweroff !== undefined) def.onPoweroff = onPoweroff;
-  const onReboot = lifecycle(r, 'on_reboot', LIFECYCLE);
+  const onReboot = lifecycle(r, 'on_reboot', LIFECYCLE, def);
   if (onReboot !== undefined) def.onReboot = onReboot;
-  const onCrash = lifecycle(r, 'on_crash', CRASH);
+  const onCrash = lifecycle(r, 'on_crash', CRASH, def);
   if (onCrash !== undefined) def.onCrash = onCrash;
   const devEl = r.child('devices');
   if (devEl) def.devices = parseDevices(devEl);

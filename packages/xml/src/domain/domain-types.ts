@@ -15,6 +15,8 @@ export interface DomainOs extends HasExtra {
   typeExtra?: HasExtra['extra'];
   /** `<boot dev='hd'/>` in order. */
   boot: string[];
+  /** Unknown parts of each `<boot>` (same index as `boot`), when any. */
+  bootExtras?: (HasExtra['extra'] | undefined)[];
   kernel?: string;
   initrd?: string;
   cmdline?: string;

@@ -39,22 +39,22 @@ export function parseDomainSnapshotElement(root: XmlElement): DomainSnapshotDef 
   expectRoot(root, 'domainsnapshot');
   const r = new ElementReader(root);
   const def: DomainSnapshotDef = {};
-  const name = r.simpleText('name');
+  const name = r.simpleText('name', def);
   if (name !== undefined) def.name = name;
-  const desc = r.simpleText('description');
+  const desc = r.simpleText('description', def);
   if (desc !== undefined) def.description = desc;
-  const state = r.simpleText('state');
+  const state = r.simpleText('state', def);
   if (state !== undefined) def.state = state;
   const parent = r.peek('parent');
   if (parent) {
     const pr = new ElementReader(parent);
-    const pn = pr.simpleText('name');
+    const pn = pr.simpleText('name', def);
     if (pn !== undefined && !pr.extra()) {
       r.use(parent);
       def.parent = pn;
     }
   }
-  const ct = r.simpleText('creationTime');
+  const ct = r.simpleText('creationTime', def);
   if (ct !== undefined) {
     const n = parseUInt(ct, Number.MAX_SAFE_INTEGER);
     if (n === undefined) throw xmlError(`missing creationTime from existing snapshot`, VIR_FROM_DOMAIN_SNAPSHOT);
@@ -82,11 +82,11 @@ export function formatDomainSnapshotElement(def: DomainSnapshotDef): XmlElement 
     'domainsnapshot',
     [],
     [
-      textElement('name', def.name),
-      textElement('description', def.description),
-      textElement('state', def.state),
+      textElement('name', def.name, def),
+      textElement('description', def.description, def),
+      textElement('state', def.state, def),
       def.parent !== undefined && buildElement('parent', [], [buildElement('name', [], [], undefined, def.parent)]),
-      def.creationTime !== undefined && buildElement('creationTime', [], [], undefined, String(def.creationTime)),
+      def.creationTime !== undefined && buildElement('creationTime', [], [], def.textExtras?.creationTime, String(def.creationTime)),
       def.memory && buildElement('memory', [['snapshot', def.memory.snapshot], ['file', def.memory.file]], [], def.memory.extra),
       def.domain,
     ],

@@ -2,8 +2,8 @@
  * Fields most documents share: name, uuid, simple text children, byte sizes.
  */
 import { virtError } from '@virtkit/core';
-import { ElementReader, elementText } from './element-reader.js';
-import type { XmlExtra } from './extra.js';
+import { ElementReader, elementText, keepTextExtra } from './element-reader.js';
+import type { HasExtra, XmlExtra } from './extra.js';
 import { buildElement } from './extra.js';
 import type { XmlElement } from '../tree/xml-node.js';
 import { parseULongLong, scaleIntegerBig, ULLONG_MAX } from '../util/units.js';
@@ -16,9 +16,10 @@ export interface ByteSize {
 }
 
 /** Reads `<uuid>` if present; a malformed one throws `err()`. */
-export function readUUID(r: ElementReader, err: () => Error): string | undefined {
+export function readUUID(r: ElementReader, err: () => Error, owner?: HasExtra): string | undefined {
   const el = r.child('uuid');
   if (!el) return undefined;
+  if (owner) keepTextExtra(el, owner);
   const u = parseUUID(elementText(el));
   if (!u) throw err();
   return u;
@@ -51,9 +52,9 @@ export function bigString(n: number): string {
   return Number.isSafeInteger(n) ? String(n) : BigInt(Math.round(n)).toString();
 }
 
-/** Simple `<name>text</name>` element, or undefined. */
-export function textElement(name: string, v: string | undefined): XmlElement | undefined {
-  return v === undefined ? undefined : buildElement(name, [], [], undefined, v);
+/** Simple `<name>text</name>` element (with `owner.textExtras[name]` merged), or undefined. */
+export function textElement(name: string, v: string | undefined, owner?: HasExtra): XmlElement | undefined {
+  return v === undefined ? undefined : buildElement(name, [], [], owner?.textExtras?.[name], v);
 }
 
 /** Throws `virtError(code, detail, domain)` lazily. */

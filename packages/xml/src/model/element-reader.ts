@@ -3,7 +3,7 @@
  * used; what is left over becomes the element's {@link XmlExtra}.
  */
 import type { XmlElement } from '../tree/xml-node.js';
-import type { XmlExtra, XmlExtraChild } from './extra.js';
+import type { HasExtra, XmlExtra, XmlExtraChild } from './extra.js';
 
 /** Tracks consumption of one element's attributes and children. */
 export class ElementReader {
@@ -51,12 +51,16 @@ export class ElementReader {
     return undefined;
   }
 
-  /** The text of child `name` when it is plain text (no attributes or children); else left unknown. */
-  simpleText(name: string): string | undefined {
+  /**
+   * The text of child `name` when its content is plain text; else the element is left
+   * unknown. Attributes are only accepted with an `owner`, which keeps them in `textExtras`.
+   */
+  simpleText(name: string, owner?: HasExtra): string | undefined {
     const c = this.peek(name);
-    if (!c || c.attributes.length) return undefined;
-    for (const k of c.children) if (k.type !== 'text') return undefined;
+    if (!c || (c.attributes.length && !owner)) return undefined;
+    for (const k of c.children) if (k.type !== 'text' && k.type !== 'cdata') return undefined;
     this.#used.add(c);
+    if (owner && c.attributes.length) keepTextExtra(c, owner);
     return elementText(c);
   }
 
@@ -128,6 +132,12 @@ export class ElementReader {
     if (t) out.text = t;
     return out;
   }
+}
+
+/** Records the attributes of text-valued element `el` in `owner.textExtras[el.name]`. */
+export function keepTextExtra(el: XmlElement, owner: HasExtra): void {
+  if (!el.attributes.length) return;
+  (owner.textExtras ??= {})[el.name] = { attributes: el.attributes.slice(), children: [] };
 }
 
 /** The text (and CDATA) directly inside `el`. */

@@ -25,6 +25,8 @@ export interface XmlExtra {
 export interface HasExtra {
   /** Unknown attributes/children of the element, written back as they were. */
   extra?: XmlExtra;
+  /** Unknown attributes of text-valued child elements (`<name foo='x'>`), by element name. */
+  textExtras?: Record<string, XmlExtra>;
 }
 
 /**

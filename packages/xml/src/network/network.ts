@@ -112,16 +112,18 @@ export function parseNetworkXML(xml: string): NetworkDef {
 export function parseNetworkElement(root: XmlElement): NetworkDef {
   expectRoot(root, 'network');
   const r = new ElementReader(root);
-  const name = r.simpleText('name')?.trim();
+  const te: HasExtra = {};
+  const name = r.simpleText('name', te)?.trim();
   if (!name) throw virtError(VIR_ERR_NO_NAME, undefined, VIR_FROM_NETWORK);
   // libvirt's network parser reports this one as an XML_DETAIL from the XML domain
   if (name.includes('/')) throw virtError(35, 'invalid char in name: /', VIR_FROM_XML);
   const def: NetworkDef = { name, ips: [] };
-  const uuid = readUUID(r, () => virtError(VIR_ERR_INTERNAL_ERROR, `malformed uuid element`, VIR_FROM_NETWORK));
+  if (te.textExtras) def.textExtras = te.textExtras;
+  const uuid = readUUID(r, () => virtError(VIR_ERR_INTERNAL_ERROR, `malformed uuid element`, VIR_FROM_NETWORK), def);
   if (uuid) def.uuid = uuid;
-  const title = r.simpleText('title');
+  const title = r.simpleText('title', def);
   if (title !== undefined) def.title = title;
-  const desc = r.simpleText('description');
+  const desc = r.simpleText('description', def);
   if (desc !== undefined) def.description = desc;
   const md = r.child('metadata');
   if (md) def.metadata = md;
@@ -193,10 +195,10 @@ export function formatNetworkElement(def: NetworkDef): XmlElement {
     'network',
     [],
     [
-      textElement('name', def.name),
-      textElement('uuid', def.uuid),
-      textElement('title', def.title),
-      textElement('description', def.description),
+      textElement('name', def.name, def),
+      textElement('uuid', def.uuid, def),
+      textElement('title', def.title, def),
+      textElement('description', def.description, def),
       def.metadata,
       f && buildElement('forward', [['dev', f.dev], ['mode', f.mode]], [], f.extra),
       b && buildElement('bridge', [['name', b.name], ['stp', b.stp], ['delay', b.delay]], [], b.extra),

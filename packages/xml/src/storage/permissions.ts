@@ -28,7 +28,7 @@ export interface StorageTarget extends HasExtra {
 export function parseStorageTarget(el: XmlElement): StorageTarget {
   const r = new ElementReader(el);
   const t: StorageTarget = {};
-  const path = r.simpleText('path');
+  const path = r.simpleText('path', t);
   if (path !== undefined) t.path = path;
   const fmt = r.child('format');
   if (fmt) {
@@ -43,7 +43,7 @@ export function parseStorageTarget(el: XmlElement): StorageTarget {
     const pr = new ElementReader(perms);
     const p: StoragePermissions = {};
     for (const k of ['mode', 'owner', 'group', 'label'] as const) {
-      const v = pr.simpleText(k);
+      const v = pr.simpleText(k, p);
       if (v !== undefined) p[k] = v;
     }
     keepExtra(pr, p);
@@ -60,13 +60,13 @@ export function formatStorageTarget(t: StorageTarget): XmlElement {
     'target',
     [],
     [
-      textElement('path', t.path),
+      textElement('path', t.path, t),
       (t.format !== undefined || t.formatExtra) && buildElement('format', [['type', t.format]], [], t.formatExtra),
       p &&
         buildElement(
           'permissions',
           [],
-          [textElement('mode', p.mode), textElement('owner', p.owner), textElement('group', p.group), textElement('label', p.label)],
+          [textElement('mode', p.mode, p), textElement('owner', p.owner, p), textElement('group', p.group, p), textElement('label', p.label, p)],
           p.extra,
         ),
     ],

@@ -67,7 +67,7 @@ function parseSource(el: XmlElement): StoragePoolSource {
     r.use(dir);
     s.dir = dir.attributes[0]!.value;
   }
-  const name = r.simpleText('name');
+  const name = r.simpleText('name', s);
   if (name !== undefined) s.name = name;
   const fmt = r.peek('format');
   if (fmt && fmt.attributes.length === 1 && fmt.attributes[0]!.name === 'type' && !fmt.children.length) {
@@ -92,13 +92,15 @@ export function parseStoragePoolElement(root: XmlElement): StoragePoolDef {
   const type = checkEnum(typeRaw, POOL_TYPES, 'type', 'pool')!;
   const srcEl = r.child('source');
   const source = srcEl ? parseSource(srcEl) : undefined;
-  let name = r.simpleText('name')?.trim();
+  const te: HasExtra = {};
+  let name = r.simpleText('name', te)?.trim();
   // logical pools default their name to the source name (and vice versa)
   if (!name && type === 'logical' && source?.name) name = source.name;
   if (!name) throw xmlError('missing pool source name element', VIR_FROM_STORAGE);
   if (name.includes('/')) throw xmlError(`name ${name} cannot contain '/'`, VIR_FROM_STORAGE);
   const def: StoragePoolDef = { type, name };
-  const uuid = readUUID(r, () => xmlError('malformed uuid element', VIR_FROM_STORAGE));
+  if (te.textExtras) def.textExtras = te.textExtras;
+  const uuid = readUUID(r, () => xmlError('malformed uuid element', VIR_FROM_STORAGE), def);
   if (uuid) def.uuid = uuid;
   // libvirt ignores sizes in a pool definition (they are runtime values): keep bad ones verbatim
   for (const k of ['capacity', 'allocation', 'available'] as const) {
@@ -132,8 +134,8 @@ export function formatStoragePoolElement(def: StoragePoolDef): XmlElement {
     'pool',
     [['type', def.type]],
     [
-      textElement('name', def.name),
-      textElement('uuid', def.uuid),
+      textElement('name', def.name, def),
+      textElement('uuid', def.uuid, def),
       formatByteSize('capacity', def.capacity),
       formatByteSize('allocation', def.allocation),
       formatByteSize('available', def.available),
@@ -145,7 +147,7 @@ export function formatStoragePoolElement(def: StoragePoolDef): XmlElement {
             ...s.hosts.map((h) => buildElement('host', [['name', h.name], ['port', h.port]], [], h.extra)),
             ...s.devices.map((d) => buildElement('device', [['path', d.path]], [], d.extra)),
             s.dir !== undefined && buildElement('dir', [['path', s.dir]], []),
-            textElement('name', s.name),
+            textElement('name', s.name, s),
             s.format !== undefined && buildElement('format', [['type', s.format]], []),
           ],
           s.extra,

@@ -35,15 +35,17 @@ export function parseStorageVolXML(xml: string): StorageVolDef {
 export function parseStorageVolElement(root: XmlElement): StorageVolDef {
   expectRoot(root, 'volume');
   const r = new ElementReader(root);
-  const name = r.simpleText('name')?.trim();
+  const te: HasExtra = {};
+  const name = r.simpleText('name', te)?.trim();
   if (!name) throw xmlError('missing volume name element', VIR_FROM_STORAGE);
   const type = r.attr('type');
-  const key = r.simpleText('key');
+  const key = r.simpleText('key', te);
   const malformed = (what: string) => () => xmlError(`malformed ${what} element`, VIR_FROM_STORAGE);
   const capEl = r.peek('capacity');
   const capacity = capEl && elementText(capEl) !== '' ? readByteSize(r, 'capacity', malformed('capacity')) : undefined;
   if (!capacity) throw xmlError('missing capacity element', VIR_FROM_STORAGE);
   const def: StorageVolDef = { name, capacity };
+  if (te.textExtras) def.textExtras = te.textExtras;
   if (type !== undefined) def.type = type;
   if (key !== undefined) def.key = key;
   // libvirt 9.0 reports a bad allocation as a malformed capacity
@@ -67,8 +69,8 @@ export function formatStorageVolElement(def: StorageVolDef): XmlElement {
     'volume',
     [['type', def.type]],
     [
-      textElement('name', def.name),
-      textElement('key', def.key),
+      textElement('name', def.name, def),
+      textElement('key', def.key, def),
       formatByteSize('capacity', def.capacity),
       formatByteSize('allocation', def.allocation),
       formatByteSize('physical', def.physical),
