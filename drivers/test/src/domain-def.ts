@@ -5,7 +5,7 @@
  */
 import { formatDomainXML, generateMAC, generateUUID, parseDomainXML } from '@virtkit/xml';
 import type { DomainDef, XmlElement } from '@virtkit/xml';
-import { Err, From } from './consts.js';
+import { DomState, Err, From } from './consts.js';
 import { asVirtError, testError } from './errors.js';
 
 export type { DomainDef };
@@ -168,17 +168,17 @@ export function takeTestNamespace(def: DomainDef): TestNamespaceData {
     if (local === 'runstate') {
       if (!/^\d+$/.test(text)) throw testError(Err.XML_ERROR, 'invalid runstate', From.DOMAIN);
       const v = Number(text);
-      if (v >= 8) throw testError(Err.XML_ERROR, `runstate '${v}' out of range'`, From.DOMAIN);
+      if (v >= DomState.PMSUSPENDED + 1) throw testError(Err.XML_ERROR, `runstate '${v}' out of range'`, From.DOMAIN);
       data.runstate = v;
     } else if (local === 'transient') data.transient = true;
     else if (local === 'hasmanagedsave') data.hasManagedSave = true;
     else if (local === 'domainsnapshot') data.snapshots.push(c.node);
   }
   extra.children = rest;
-  if (data.transient && data.runstate === 5) {
+  if (data.transient && data.runstate === DomState.SHUTOFF) {
     throw testError(Err.XML_ERROR, "transient domain cannot have runstate 'shutoff'", From.DOMAIN);
   }
-  if (data.hasManagedSave && data.runstate !== 5) {
+  if (data.hasManagedSave && data.runstate !== DomState.SHUTOFF) {
     throw testError(Err.XML_ERROR, "domain with managedsave data can only have runstate 'shutoff'", From.DOMAIN);
   }
   return data;

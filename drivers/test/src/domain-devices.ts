@@ -14,8 +14,6 @@ import { domObj } from './domain-run.js';
 import type { DriverState } from './driver-state.js';
 import { asVirtError, checkFlags, testError } from './errors.js';
 
-const DEVICE_MISSING = 99;
-
 function parseDevice(xml: string): DomainDevice {
   try {
     return parseDomainDeviceXML(xml);
@@ -55,11 +53,11 @@ function deviceList(def: DomainDef, dev: DomainDevice): unknown[] {
 }
 
 function missing(dev: DomainDevice): Error {
-  if (dev.kind === 'disk') return testError(DEVICE_MISSING, `disk ${dev.def.target.dev} not found`, From.DOMAIN);
+  if (dev.kind === 'disk') return testError(Err.DEVICE_MISSING, `disk ${dev.def.target.dev} not found`, From.DOMAIN);
   if (dev.kind === 'interface') {
-    return testError(DEVICE_MISSING, dev.def.mac ? `no device matching MAC address ${dev.def.mac} found` : 'matching network device was not found', From.DOMAIN);
+    return testError(Err.DEVICE_MISSING, dev.def.mac ? `no device matching MAC address ${dev.def.mac} found` : 'matching network device was not found', From.DOMAIN);
   }
-  return testError(DEVICE_MISSING, `matching ${dev.kind} device was not found`, From.DOMAIN);
+  return testError(Err.DEVICE_MISSING, `matching ${dev.kind} device was not found`, From.DOMAIN);
 }
 
 function alias(dev: DomainDevice, index: number): string {

@@ -3,6 +3,22 @@
  * shutdown, reboot, reset, destroy), with libvirt 9.0 test-driver states, reasons, events and
  * errors.
  */
+import {
+  VIR_DOMAIN_DEFINE_VALIDATE,
+  VIR_DOMAIN_DESTROY_GRACEFUL,
+  VIR_DOMAIN_REBOOT_ACPI_POWER_BTN,
+  VIR_DOMAIN_REBOOT_GUEST_AGENT,
+  VIR_DOMAIN_REBOOT_INITCTL,
+  VIR_DOMAIN_REBOOT_PARAVIRT,
+  VIR_DOMAIN_REBOOT_SIGNAL,
+  VIR_DOMAIN_START_VALIDATE,
+  VIR_DOMAIN_UNDEFINE_MANAGED_SAVE,
+  VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA,
+  VIR_DOMAIN_XML_INACTIVE,
+  VIR_DOMAIN_XML_MIGRATABLE,
+  VIR_DOMAIN_XML_SECURE,
+  VIR_DOMAIN_XML_UPDATE_CPU,
+} from '@virtkit/core';
 import type { DomainInfo, DomainRef, DomainStateInfo } from '@virtkit/core';
 import { DomState, Err, Ev, EvDetail, ListDom, RunningReason, PausedReason, ShutoffReason } from './consts.js';
 import { defLifecycleAction, formatDomainDef, parseDomainDef } from './domain-def.js';
@@ -11,8 +27,8 @@ import type { DriverState } from './driver-state.js';
 import { activeObj, checkDuplicate, cpuTimeNs, domObj, dropManagedSaveImage, setRunState, startDomain, stopAndEmit } from './domain-run.js';
 import { checkFlags, testError } from './errors.js';
 
-const XML_COMMON_FLAGS = 15; // SECURE | INACTIVE | UPDATE_CPU | MIGRATABLE
-const XML_INACTIVE = 2;
+const XML_COMMON_FLAGS = VIR_DOMAIN_XML_SECURE | VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_UPDATE_CPU | VIR_DOMAIN_XML_MIGRATABLE;
+const XML_INACTIVE = VIR_DOMAIN_XML_INACTIVE;
 
 /** virConnectListAllDomains. */
 export function listAllDomains(st: DriverState, flags: number): DomainRef[] {
@@ -94,7 +110,7 @@ export function lookupByUUID(st: DriverState, uuid: string): DomainRef {
 
 /** virDomainDefineXMLFlags. */
 export function defineXML(st: DriverState, xml: string, flags: number): DomainRef {
-  checkFlags(flags, 1, 'testDomainDefineXMLFlags');
+  checkFlags(flags, VIR_DOMAIN_DEFINE_VALIDATE, 'testDomainDefineXMLFlags');
   const def = parseDomainDef(xml);
   const name = def.name;
   if (name.includes('\n')) throw testError(Err.XML_ERROR, `name ${name} cannot contain '\\n'`);
@@ -125,7 +141,7 @@ export function defineXML(st: DriverState, xml: string, flags: number): DomainRe
 
 /** virDomainCreateXML: a transient (or, for a defined inactive domain, live-only) start. */
 export function createXML(st: DriverState, xml: string, flags: number): DomainRef {
-  checkFlags(flags, 16, 'testDomainCreateXML'); // VIR_DOMAIN_START_VALIDATE
+  checkFlags(flags, VIR_DOMAIN_START_VALIDATE, 'testDomainCreateXML');
   const def = parseDomainDef(xml);
   const existing = checkDuplicate(st, def.name, def.uuid, true);
   let obj: DomainObj;
@@ -145,13 +161,13 @@ export function createXML(st: DriverState, xml: string, flags: number): DomainRe
 
 /** virDomainUndefineFlags. */
 export function undefine(st: DriverState, ref: DomainRef, flags: number): void {
-  checkFlags(flags, 1 | 2, 'testDomainUndefineFlags'); // MANAGED_SAVE | SNAPSHOTS_METADATA
+  checkFlags(flags, VIR_DOMAIN_UNDEFINE_MANAGED_SAVE | VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA, 'testDomainUndefineFlags');
   const obj = domObj(st, ref);
-  if (obj.hasManagedSave && !(flags & 1)) {
+  if (obj.hasManagedSave && !(flags & VIR_DOMAIN_UNDEFINE_MANAGED_SAVE)) {
     throw testError(Err.OPERATION_INVALID, 'Refusing to undefine while domain managed save image exists');
   }
   const nsnap = obj.snapshots?.size ?? 0;
-  if (!obj.isActive() && nsnap > 0 && !(flags & 2)) {
+  if (!obj.isActive() && nsnap > 0 && !(flags & VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA)) {
     throw testError(Err.OPERATION_INVALID, `cannot delete inactive domain with ${nsnap} snapshots`);
   }
   st.domainEvent(obj.ref, Ev.UNDEFINED, EvDetail.UNDEFINED_REMOVED);
@@ -211,7 +227,11 @@ export function shutdown(st: DriverState, ref: DomainRef, flags: number): void {
 
 /** virDomainReboot. */
 export function reboot(st: DriverState, ref: DomainRef, flags: number): void {
-  checkFlags(flags, 31, 'testDomainReboot');
+  checkFlags(
+    flags,
+    VIR_DOMAIN_REBOOT_ACPI_POWER_BTN | VIR_DOMAIN_REBOOT_GUEST_AGENT | VIR_DOMAIN_REBOOT_INITCTL | VIR_DOMAIN_REBOOT_SIGNAL | VIR_DOMAIN_REBOOT_PARAVIRT,
+    'testDomainReboot',
+  );
   const obj = activeObj(st, ref);
   lifecycleAction(st, obj, defLifecycleAction(obj.def, 'reboot'));
 }
@@ -224,7 +244,7 @@ export function reset(st: DriverState, ref: DomainRef, flags: number): void {
 
 /** virDomainDestroyFlags. */
 export function destroy(st: DriverState, ref: DomainRef, flags: number): void {
-  checkFlags(flags, 1, 'testDomainDestroyFlags'); // GRACEFUL
+  checkFlags(flags, VIR_DOMAIN_DESTROY_GRACEFUL, 'testDomainDestroyFlags');
   const obj = activeObj(st, ref);
   stopAndEmit(st, obj, ShutoffReason.DESTROYED, EvDetail.STOPPED_DESTROYED, Ev.STOPPED);
 }

@@ -2,6 +2,14 @@
  * Save, restore, managed save and core dumps. Save images are real files in libvirt's
  * test-driver format: "TestGuestMagic\0", the XML length (int32, host order), the XML.
  */
+import {
+  VIR_DOMAIN_SAVE_BYPASS_CACHE,
+  VIR_DOMAIN_SAVE_PAUSED,
+  VIR_DOMAIN_SAVE_RUNNING,
+  VIR_DOMAIN_XML_INACTIVE,
+  VIR_DOMAIN_XML_SECURE,
+  VIR_DUMP_CRASH,
+} from '@virtkit/core';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,7 +43,7 @@ export async function save(st: DriverState, ref: DomainRef, path: string, dxml: 
   if (dxml !== undefined) throw unsupportedXML();
   throwIfAborted(opts.signal, 'virDomainSave', From.TEST);
   const obj = activeObj(st, ref);
-  const image = saveImage(formatDomainDef(obj.def, -1, 1 | 2));
+  const image = saveImage(formatDomainDef(obj.def, -1, VIR_DOMAIN_XML_SECURE | VIR_DOMAIN_XML_INACTIVE));
   try {
     await writeFile(path, image, { mode: 0o600, signal: opts.signal });
   } catch (e) {
@@ -105,11 +113,11 @@ function removeImagesAtExit(dir: string): void {
 
 /** virDomainManagedSave: stops the domain and keeps an image until the next start. */
 export async function managedSave(st: DriverState, ref: DomainRef, flags: number, opts: JobOptions): Promise<void> {
-  checkFlags(flags, 1 | 2 | 4, 'testDomainManagedSave');
+  checkFlags(flags, VIR_DOMAIN_SAVE_BYPASS_CACHE | VIR_DOMAIN_SAVE_RUNNING | VIR_DOMAIN_SAVE_PAUSED, 'testDomainManagedSave');
   throwIfAborted(opts.signal, 'virDomainManagedSave', From.TEST);
   const obj = activeObj(st, ref);
   if (!obj.persistent) throw testError(Err.OPERATION_INVALID, 'cannot do managed save for transient domain');
-  const image = saveImage(formatDomainDef(obj.def, -1, 1 | 2));
+  const image = saveImage(formatDomainDef(obj.def, -1, VIR_DOMAIN_XML_SECURE | VIR_DOMAIN_XML_INACTIVE));
   const dir = managedSaveDir();
   const path = join(dir, `${obj.uuid}.save`);
   try {
@@ -142,7 +150,7 @@ export function managedSaveRemove(st: DriverState, ref: DomainRef, flags: number
 
 /** virDomainCoreDump: writes the magic header; with VIR_DUMP_CRASH the domain crashes. */
 export async function coreDump(st: DriverState, ref: DomainRef, path: string, flags: number, opts: JobOptions): Promise<void> {
-  checkFlags(flags, 1, 'testDomainCoreDumpWithFormat');
+  checkFlags(flags, VIR_DUMP_CRASH, 'testDomainCoreDumpWithFormat');
   const obj = activeObj(st, ref);
   try {
     await writeFile(path, MAGIC, { mode: 0o600, signal: opts.signal });
@@ -150,5 +158,5 @@ export async function coreDump(st: DriverState, ref: DomainRef, path: string, fl
     throw systemError(`domain '${obj.name}' coredump: failed to open ${path}`, e);
   }
   opts.onProgress?.(MAGIC.length, MAGIC.length);
-  if (flags & 1 && obj.isActive()) stopAndEmit(st, obj, ShutoffReason.CRASHED, EvDetail.STOPPED_CRASHED, Ev.STOPPED);
+  if (flags & VIR_DUMP_CRASH && obj.isActive()) stopAndEmit(st, obj, ShutoffReason.CRASHED, EvDetail.STOPPED_CRASHED, Ev.STOPPED);
 }

@@ -2,8 +2,16 @@
  * Domain snapshots: create (incl. redefine and halt), list, lookup, parent/children, current,
  * revert with libvirt 9.0 test-driver transitions and events, and delete.
  */
+import {
+  VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN,
+  VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN_ONLY,
+  VIR_DOMAIN_SNAPSHOT_REVERT_FORCE,
+  VIR_DOMAIN_SNAPSHOT_REVERT_PAUSED,
+  VIR_DOMAIN_SNAPSHOT_REVERT_RUNNING,
+  VIR_DOMAIN_SNAPSHOT_XML_SECURE,
+} from '@virtkit/core';
 import type { DomainRef, DomainSnapshotRef } from '@virtkit/core';
-import { DomState, Err, Ev, EvDetail, PausedReason, RunningReason, SnapCreate, SnapList, ShutoffReason } from './consts.js';
+import { DomState, Err, Ev, EvDetail, From, PausedReason, RunningReason, SnapCreate, SnapList, ShutoffReason } from './consts.js';
 import { cloneDef } from './domain-def.js';
 import type { DomainObj } from './domain-obj.js';
 import { domObj, setRunState, startDomain, stopAndEmit, stopDomain } from './domain-run.js';
@@ -13,6 +21,12 @@ import { SnapshotTree } from './snapshot-tree.js';
 import type { SnapshotNode, SnapshotState } from './snapshot-tree.js';
 import { formatSnapshotXML, parseSnapshotXML } from './snapshot-xml.js';
 import type { XmlElement } from '@virtkit/xml';
+
+const DELETE_CHILDREN = VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN;
+const DELETE_CHILDREN_ONLY = VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN_ONLY;
+const REVERT_RUNNING = VIR_DOMAIN_SNAPSHOT_REVERT_RUNNING;
+const REVERT_PAUSED = VIR_DOMAIN_SNAPSHOT_REVERT_PAUSED;
+const REVERT_FORCE = VIR_DOMAIN_SNAPSHOT_REVERT_FORCE;
 
 const STATE_NAMES: SnapshotState[] = ['nostate', 'running', 'blocked', 'paused', 'nostate', 'shutoff', 'crashed', 'pmsuspended'];
 
@@ -47,7 +61,7 @@ export function snapshotCreateXML(st: DriverState, ref: DomainRef, xml: string, 
   const nowSec = Math.floor(st.nowNs() / 1e9);
   const tree = (obj.snapshots ??= new SnapshotTree());
   if (redefine) {
-    if (!parsed.dom) throw testError(Err.INTERNAL_ERROR, 'missing domain in snapshot', 35);
+    if (!parsed.dom) throw testError(Err.INTERNAL_ERROR, 'missing domain in snapshot', From.DOMAIN_SNAPSHOT);
     const name = parsed.name ?? String(parsed.creationTime ?? nowSec);
     const existing = tree.get(name);
     const node: SnapshotNode = {
@@ -68,7 +82,7 @@ export function snapshotCreateXML(st: DriverState, ref: DomainRef, xml: string, 
     return snapRef(obj, name);
   }
   const name = parsed.name ?? String(nowSec);
-  if (tree.get(name)) throw testError(Err.OPERATION_FAILED, `domain moment ${name} already exists`, 20);
+  if (tree.get(name)) throw testError(Err.OPERATION_FAILED, `domain moment ${name} already exists`, From.DOMAIN);
   const state = STATE_NAMES[obj.state] ?? 'nostate';
   const node: SnapshotNode = {
     name,
@@ -126,7 +140,7 @@ export function hasCurrentSnapshot(st: DriverState, ref: DomainRef, flags: numbe
 
 /** virDomainSnapshotGetXMLDesc. */
 export function snapshotGetXMLDesc(st: DriverState, snap: DomainSnapshotRef, flags: number): string {
-  checkFlags(flags, 1, 'testDomainSnapshotGetXMLDesc');
+  checkFlags(flags, VIR_DOMAIN_SNAPSHOT_XML_SECURE, 'testDomainSnapshotGetXMLDesc');
   return formatSnapshotXML(lookup(st, snap).node);
 }
 
@@ -161,27 +175,27 @@ export function snapshotHasMetadata(st: DriverState, snap: DomainSnapshotRef, fl
 
 /** virDomainSnapshotDelete (CHILDREN, CHILDREN_ONLY). */
 export function snapshotDelete(st: DriverState, snap: DomainSnapshotRef, flags: number): void {
-  checkFlags(flags, 1 | 4, 'testDomainSnapshotDelete');
+  checkFlags(flags, DELETE_CHILDREN | DELETE_CHILDREN_ONLY, 'testDomainSnapshotDelete');
   const { obj, node } = lookup(st, snap);
   const tree = obj.snapshots!;
-  if (flags & (1 | 4)) {
+  if (flags & (DELETE_CHILDREN | DELETE_CHILDREN_ONLY)) {
     if (tree.removeDescendants(node)) tree.current = node;
   }
-  if (flags & 4) return;
-  if (flags & 1) tree.remove(node);
+  if (flags & DELETE_CHILDREN_ONLY) return;
+  if (flags & DELETE_CHILDREN) tree.remove(node);
   else tree.removeReparent(node);
 }
 
 /** virDomainRevertToSnapshot (RUNNING, PAUSED, FORCE). */
 export function revertToSnapshot(st: DriverState, snap: DomainSnapshotRef, flags: number): void {
-  checkFlags(flags, 1 | 2 | 4, 'testDomainRevertToSnapshot');
+  checkFlags(flags, REVERT_RUNNING | REVERT_PAUSED | REVERT_FORCE, 'testDomainRevertToSnapshot');
   const { obj, node } = lookup(st, snap);
   const live = node.state === 'running' || node.state === 'paused';
-  const wantRunOrPause = (flags & (1 | 2)) !== 0;
+  const wantRunOrPause = (flags & (REVERT_RUNNING | REVERT_PAUSED)) !== 0;
   if (!obj.persistent && !live && !wantRunOrPause) {
     throw testError(Err.OPERATION_INVALID, 'transient domain needs to request run or pause to revert to inactive snapshot');
   }
-  if (!(flags & 4) && !node.dom) {
+  if (!(flags & REVERT_FORCE) && !node.dom) {
     throw testError(Err.SNAPSHOT_REVERT_RISKY, `snapshot '${node.name}' lacks domain '${obj.name}' rollback info`);
   }
   const tree = obj.snapshots!;
@@ -193,7 +207,7 @@ export function revertToSnapshot(st: DriverState, snap: DomainSnapshotRef, flags
     obj.newDef = undefined;
     startDomain(st, obj, RunningReason.FROM_SNAPSHOT);
     st.domainEvent(obj.ref, Ev.STARTED, EvDetail.STARTED_FROM_SNAPSHOT);
-    if (!(flags & 1) && (node.state === 'paused' || flags & 2)) {
+    if (!(flags & REVERT_RUNNING) && (node.state === 'paused' || flags & REVERT_PAUSED)) {
       setRunState(st, obj, DomState.PAUSED, PausedReason.FROM_SNAPSHOT);
       st.domainEvent(obj.ref, Ev.SUSPENDED, EvDetail.SUSPENDED_FROM_SNAPSHOT);
     }
@@ -205,7 +219,7 @@ export function revertToSnapshot(st: DriverState, snap: DomainSnapshotRef, flags
     if (wantRunOrPause) {
       // libvirt 9.0 announces the start without starting the domain; kept for parity
       st.domainEvent(obj.ref, Ev.STARTED, EvDetail.STARTED_FROM_SNAPSHOT);
-      if (flags & 2) st.domainEvent(obj.ref, Ev.SUSPENDED, EvDetail.SUSPENDED_FROM_SNAPSHOT);
+      if (flags & REVERT_PAUSED) st.domainEvent(obj.ref, Ev.SUSPENDED, EvDetail.SUSPENDED_FROM_SNAPSHOT);
     }
   }
   tree.current = node;
@@ -230,7 +244,7 @@ export function loadSnapshots(obj: DomainObj, elements: XmlElement[]): void {
     const inner = wrapper.children.find((c): c is XmlElement => c.type === 'element' && c.name === 'domainsnapshot');
     const parsed = parseSnapshotXML(inner ?? wrapper);
     const name = parsed.name ?? String(parsed.creationTime ?? 0);
-    if (tree.get(name)) throw testError(Err.OPERATION_FAILED, `domain moment ${name} already exists`, 20);
+    if (tree.get(name)) throw testError(Err.OPERATION_FAILED, `domain moment ${name} already exists`, From.DOMAIN);
     const dom = parsed.dom;
     const node: SnapshotNode = {
       name,

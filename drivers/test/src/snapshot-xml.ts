@@ -51,7 +51,7 @@ export function parseSnapshotXML(src: string | XmlElement): ParsedSnapshot {
   } else root = src;
   const local = root.name.includes(':') ? root.name.slice(root.name.indexOf(':') + 1) : root.name;
   if (local !== 'domainsnapshot') {
-    throw testError(Err.XML_ERROR, `expecting root element of 'domainsnapshot', not '${root.name}'`, 5);
+    throw testError(Err.XML_ERROR, `expecting root element of 'domainsnapshot', not '${root.name}'`, From.XML);
   }
   const out: ParsedSnapshot = {};
   const name = text(child(root, 'name'));
