@@ -4,7 +4,7 @@
  */
 import { virtError, type DomainRef, type HypervisorDriver } from '@virtkit/core';
 import { parseDomainXML, generateUUID, generateMAC, type DomainDef } from '@virtkit/xml';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { validateDomainName } from './domain-store.js';
 import { QemuDomainObj } from './domain-obj.js';
@@ -139,11 +139,9 @@ export function defineMethods(st: QemuDriverState): Partial<HypervisorDriver> {
         }
         const snapDir = st.store.snapshotDir(obj.name);
         if (existsSync(snapDir)) {
-          if (!(flags & C.VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA) && !obj.active) {
-            const { readdirSync } = await import('node:fs');
-            if (readdirSync(snapDir).length > 0) {
-              throw virtError(C.VIR_ERR_OPERATION_INVALID, `cannot delete inactive domain with ${readdirSync(snapDir).length} snapshots`);
-            }
+          const count = readdirSync(snapDir).filter((f) => f.endsWith('.xml')).length;
+          if (!(flags & C.VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA) && !obj.active && count > 0) {
+            throw virtError(C.VIR_ERR_OPERATION_INVALID, `cannot delete inactive domain with ${count} snapshots`);
           }
           await rm(snapDir, { recursive: true, force: true });
         }

@@ -4,6 +4,7 @@
  * stuck job (it kills QEMU, which fails the job's pending monitor command).
  */
 import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { virtError, type HypervisorDriver } from '@virtkit/core';
 import { parseDomainXML } from '@virtkit/xml';
 import type { QemuDriverState } from './driver-state.js';
@@ -25,7 +26,6 @@ export async function createDomain(st: QemuDriverState, obj: QemuDomainObj, flag
   const save = st.store.managedSavePath(obj.name);
   if (existsSync(save)) {
     if (flags & C.VIR_DOMAIN_START_FORCE_BOOT) {
-      const { rm } = await import('node:fs/promises');
       await rm(save, { force: true });
     } else {
       await restoreFromFile(st, obj, save, undefined, (flags & C.VIR_DOMAIN_START_PAUSED) !== 0, true);

@@ -72,7 +72,7 @@ export async function launchQemu(binary: string, args: readonly string[], monito
 /** QEMU's own error lines from this run's part of the log (for start failures). */
 export function readLogTail(logPath: string, offset: number): string {
   try {
-    const text = readFileSync(logPath, 'utf8').slice(offset);
+    const text = readFileSync(logPath).subarray(offset).toString('utf8');
     const lines = text.split('\n').slice(2).filter((l) => l.trim() !== '' && !/warning: host doesn't support requested feature/.test(l));
     return lines.join('\n').trim();
   } catch {

@@ -4,7 +4,6 @@
  * state re-read with query-status; a dead one is reported shut off (crashed); one that powered
  * off while nobody watched gets its on_poweroff action. Then autostart domains start.
  */
-import { virtError } from '@virtkit/core';
 import { parseDomainXML } from '@virtkit/xml';
 import { rm } from 'node:fs/promises';
 import type { QemuDriverState } from './driver-state.js';
@@ -135,9 +134,4 @@ async function reconnectOne(st: QemuDriverState, s: DomainStatus): Promise<void>
     await cleanupStopped(st, target, C.VIR_DOMAIN_SHUTOFF_CRASHED);
     target.beingDestroyed = false;
   }
-}
-
-/** For symmetry with libvirt: a domain that cannot be reconnected is reported. */
-export function reconnectError(name: string, why: string): Error {
-  return virtError(C.VIR_ERR_INTERNAL_ERROR, `cannot reconnect to domain '${name}': ${why}`);
 }
