@@ -121,6 +121,30 @@ describe('qemu driver: devices, snapshots, stats (firmware-only KVM guest)', fun
     assert.match(nbus, /hotplug-port1/);
   });
 
+  it('plugs a bridge interface through a tap it creates, and removes the tap on stop', async function () {
+    const br = `vkbr${process.pid % 100000}`;
+    try {
+      execFileSync('ip', ['link', 'add', br, 'type', 'bridge']);
+    } catch {
+      console.log('      (skipped: cannot create a bridge here)');
+      this.skip();
+    }
+    try {
+      const hv = r!.hv;
+      const dom = await hv.domainCreate!(await hv.domainDefineXML!(firmwareXML('brg', { extra: `<interface type='bridge'><source bridge='${br}'/><model type='virtio'/></interface>` }), 0), 0);
+      const live = await hv.domainGetXMLDesc!(dom, 0);
+      const tap = /<target dev='(vnet\d+)'\/>/.exec(live)?.[1];
+      assert.ok(tap, 'live XML names the tap');
+      assert.match(execFileSync('ip', ['-o', 'link', 'show', tap], { encoding: 'utf8' }), new RegExp(`master ${br}`));
+      const stats = await hv.domainInterfaceStats!(dom, tap);
+      assert.ok(stats.rxBytes >= 0 && stats.txBytes >= 0);
+      await hv.domainDestroy!(dom, 0);
+      assert.throws(() => execFileSync('ip', ['link', 'show', tap], { stdio: 'ignore' }), 'tap removed');
+    } finally {
+      execFileSync('ip', ['link', 'del', br]);
+    }
+  });
+
   it('sets memory through the balloon, reports stats, takes a screenshot, passes monitor commands', async () => {
     const hv = r!.hv;
     const dom = await hv.domainCreate!(await hv.domainDefineXML!(guestXML('misc'), 0), 0);

@@ -31,6 +31,8 @@ export interface DomainStatus {
   fakeReboot?: boolean;
   /** Whether the domain was started from a transient definition. */
   persistent: boolean;
+  /** Tap devices the driver created for it (removed when it stops). */
+  taps?: { ifname: string; bridge?: string; managed: boolean }[];
 }
 
 /**

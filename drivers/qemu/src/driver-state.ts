@@ -158,6 +158,7 @@ export class QemuDriverState {
       xml: formatDomainXML(obj.liveDef),
       fakeReboot: obj.fakeReboot,
       persistent: obj.persistent,
+      taps: obj.taps,
     };
     await this.store.writeStatus(status);
   }

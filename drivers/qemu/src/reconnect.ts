@@ -89,6 +89,7 @@ async function reconnectOne(st: QemuDriverState, s: DomainStatus): Promise<void>
   obj.pid = s.pid;
   obj.pidStart = s.pidStart;
   obj.fakeReboot = s.fakeReboot ?? false;
+  obj.taps = s.taps ?? [];
   obj.balloonKiB = obj.liveDef.currentMemory ?? obj.liveDef.memory;
   obj.setState(s.state, s.reason);
   obj.armStopped();

@@ -4,6 +4,7 @@
  */
 import { virtError } from '@virtkit/core';
 import type { TapPlan } from './command-line/build.js';
+import { releaseTapName } from './command-line/net.js';
 import { VIR_ERR_SYSTEM_ERROR } from './constants.js';
 
 /** Creates the managed taps (and attaches them to their bridges). */
@@ -27,5 +28,6 @@ export async function deleteTaps(taps: readonly TapPlan[]): Promise<void> {
   for (const t of taps) {
     if (!t.managed) continue;
     await (await import('execa')).execa('ip', ['link', 'delete', t.ifname]).catch(() => undefined);
+    releaseTapName(t.ifname);
   }
 }

@@ -3,6 +3,7 @@
  * QEMU's slirp; `bridge` and `ethernet` use a tap device the driver creates (and attaches to
  * the bridge) before QEMU starts; `network` needs a network driver and is refused.
  */
+import { existsSync } from 'node:fs';
 import type { DomainDef, InterfaceDef } from '@virtkit/xml';
 import { type ArgList, refuseExtra, unsupported } from './context.js';
 
@@ -21,6 +22,24 @@ const MODELS: Record<string, string> = {
   rtl8139: 'rtl8139',
 };
 
+/** Tap names handed out by this process and not yet released. */
+const reserved = new Set<string>();
+
+/** Picks a free `vnetN` (as libvirt names taps), not existing and not reserved. */
+function reserveTapName(used: Set<string>): string {
+  for (let n = 0; ; n++) {
+    const name = `vnet${n}`;
+    if (reserved.has(name) || used.has(name) || existsSync(`/sys/class/net/${name}`)) continue;
+    reserved.add(name);
+    return name;
+  }
+}
+
+/** Releases a tap name after its device is deleted. */
+export function releaseTapName(name: string): void {
+  reserved.delete(name);
+}
+
 /** The `-netdev` argument and the tap plan for one interface. */
 export function netdevArg(iface: InterfaceDef, index: number, usedTaps: Set<string>): { netdev: string; tap?: TapPlan } {
   refuseExtra('interface', iface.extra);
@@ -33,12 +52,9 @@ export function netdevArg(iface: InterfaceDef, index: number, usedTaps: Set<stri
       if (iface.type === 'bridge' && !iface.source?.bridge) unsupported(`interface ${index}: <source bridge> is missing`);
       let ifname = iface.target?.dev;
       const managed = ifname === undefined || iface.type === 'bridge';
-      if (ifname === undefined) {
-        let n = 0;
-        while (usedTaps.has(`vk${process.pid % 10000}n${n}`)) n++;
-        ifname = `vk${process.pid % 10000}n${n}`;
-      }
+      if (ifname === undefined || /^vnet\d+$/.test(ifname)) ifname = reserveTapName(usedTaps);
       usedTaps.add(ifname);
+      iface.target = { ...iface.target, dev: ifname };
       const tap: TapPlan = { ifname, managed };
       if (iface.type === 'bridge') tap.bridge = iface.source!.bridge!;
       return { netdev: `tap,id=${id},ifname=${ifname},script=no,downscript=no`, tap };
