@@ -56,7 +56,9 @@ describe('qemu driver: reliability', function () {
   after(() => {
     // Nothing left behind: no QEMU, no socket, no lock, in any root this suite used.
     for (const root of roots) {
-      assert.deepEqual(qemuPidsUnder(root), [], `QEMU processes left under ${root}`);
+      const left = qemuPidsUnder(root);
+      for (const pid of left) process.kill(pid, 'SIGKILL'); // never leave guests behind, even on failure
+      assert.deepEqual(left, [], `QEMU processes left under ${root}`);
       const run = join(root, 'run', 'qemu');
       if (existsSync(run)) assert.deepEqual(readdirSync(run), [], `files left in ${run}`);
       rmSync(root, { recursive: true, force: true });
