@@ -13,6 +13,7 @@ import { checkSupported, propUInt, VIR_ERR_INTERNAL_ERROR, VIR_ERR_NO_NAME, VIR_
 import { isMulticastMAC, normalizeMAC } from '../util/mac.js';
 import { expectRoot } from '../domain/domain-parse.js';
 import { keepExtra } from '../domain/device-common.js';
+import { validateNetworkForward, validateNetworkIp } from './network-validate.js';
 
 const FORWARD_MODES = ['nat', 'route', 'open', 'bridge', 'private', 'vepa', 'passthrough', 'hostdev'];
 
@@ -171,7 +172,8 @@ export function parseNetworkElement(root: XmlElement): NetworkDef {
     const family = ir.attr('family');
     if (family !== undefined) ip.family = family;
     const address = ir.attr('address');
-    if (address !== undefined && !isIP(address)) throw xmlError(`Invalid address '${address}' in network '${name}'`, VIR_FROM_NETWORK);
+    if (address === undefined) throw xmlError(`Missing required address attribute in network '${name}'`, VIR_FROM_NETWORK);
+    if (!isIP(address)) throw xmlError(`Invalid address '${address}' in network '${name}'`, VIR_FROM_NETWORK);
     if (address !== undefined) ip.address = address;
     const netmask = ir.attr('netmask');
     if (netmask !== undefined) ip.netmask = netmask;
@@ -179,10 +181,12 @@ export function parseNetworkElement(root: XmlElement): NetworkDef {
     if (prefix !== undefined) ip.prefix = prefix;
     const dhcp = ir.child('dhcp');
     if (dhcp) ip.dhcp = parseDhcp(dhcp);
+    validateNetworkIp(ip, name);
     keepExtra(ir, ip);
     def.ips.push(ip);
   }
   keepExtra(r, def);
+  validateNetworkForward(def, fwd);
   return def;
 }
 

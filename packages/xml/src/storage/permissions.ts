@@ -6,6 +6,7 @@ import { buildElement, type HasExtra } from '../model/extra.js';
 import { textElement } from '../model/common-fields.js';
 import type { XmlElement } from '../tree/xml-node.js';
 import { keepExtra } from '../domain/device-common.js';
+import { VIR_FROM_STORAGE, xmlError } from '../util/codes.js';
 
 /** `<permissions>`: mode (octal string), owner, group, label. */
 export interface StoragePermissions extends HasExtra {
@@ -45,6 +46,14 @@ export function parseStorageTarget(el: XmlElement): StorageTarget {
     for (const k of ['mode', 'owner', 'group', 'label'] as const) {
       const v = pr.simpleText(k, p);
       if (v !== undefined) p[k] = v;
+    }
+    // virStorageDefParsePerms: an octal mode within 0777, owner/group ids from -1 up
+    if (p.mode !== undefined && (!/^[0-7]+$/.test(p.mode.trim()) || parseInt(p.mode, 8) > 0o777)) {
+      throw xmlError('malformed octal mode', VIR_FROM_STORAGE);
+    }
+    for (const k of ['owner', 'group'] as const) {
+      const v = p[k];
+      if (v !== undefined && !(/^\s*-?[0-9]+$/.test(v) && Number(v) >= -1 && Number(v) <= 4294967295)) throw xmlError(`malformed ${k} element`, VIR_FROM_STORAGE);
     }
     keepExtra(pr, p);
     t.permissions = p;

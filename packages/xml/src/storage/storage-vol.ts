@@ -7,7 +7,7 @@ import { formatByteSize, readByteSize, textElement, type ByteSize } from '../mod
 import type { XmlElement } from '../tree/xml-node.js';
 import { formatXmlElement } from '../tree/xml-format.js';
 import { parseXmlDocument } from '../tree/xml-parse.js';
-import { VIR_FROM_STORAGE, xmlError } from '../util/codes.js';
+import { unsupported, VIR_FROM_STORAGE, xmlError } from '../util/codes.js';
 import { expectRoot } from '../domain/domain-parse.js';
 import { keepExtra } from '../domain/device-common.js';
 import { formatStorageTarget, parseStorageTarget, type StorageTarget } from './permissions.js';
@@ -26,19 +26,32 @@ export interface StorageVolDef extends HasExtra {
   backingStore?: StorageTarget;
 }
 
-/** Parses a `<volume>` document. */
-export function parseStorageVolXML(xml: string): StorageVolDef {
-  return parseStorageVolElement(parseXmlDocument(xml, { url: 'storage_volume_definition', errorDomain: VIR_FROM_STORAGE }));
+/** Options of volume parsing: the type of the pool the volume belongs to (default 'dir'). */
+export interface ParseStorageVolOptions {
+  poolType?: string;
 }
 
-/** Parses a `<volume>` element with libvirt's checks. */
-export function parseStorageVolElement(root: XmlElement): StorageVolDef {
+const VOL_TYPES = ['file', 'block', 'dir', 'network', 'netdir', 'ploop'];
+/** Image formats of file-based pools (virStorageFileFormat). */
+const FILE_FORMATS = ['none', 'raw', 'dir', 'bochs', 'cloop', 'dmg', 'iso', 'vpc', 'vdi', 'fat', 'vhd', 'ploop', 'cow', 'qcow', 'qcow2', 'qed', 'vmdk'];
+/** Partition types of disk pools. */
+const PARTITION_FORMATS = ['none', 'linux', 'fat16', 'fat32', 'linux-swap', 'linux-lvm', 'linux-raid', 'extended'];
+const FILE_POOLS = ['dir', 'fs', 'netfs', 'gluster', 'vstorage'];
+
+/** Parses a `<volume>` document. */
+export function parseStorageVolXML(xml: string, opts: ParseStorageVolOptions = {}): StorageVolDef {
+  return parseStorageVolElement(parseXmlDocument(xml, { url: 'storage_volume_definition', errorDomain: VIR_FROM_STORAGE }), opts);
+}
+
+/** Parses a `<volume>` element with libvirt's checks (formats as the pool type allows). */
+export function parseStorageVolElement(root: XmlElement, opts: ParseStorageVolOptions = {}): StorageVolDef {
   expectRoot(root, 'volume');
   const r = new ElementReader(root);
   const te: HasExtra = {};
   const name = r.simpleText('name', te)?.trim();
   if (!name) throw xmlError('missing volume name element', VIR_FROM_STORAGE);
   const type = r.attr('type');
+  if (type !== undefined && !VOL_TYPES.includes(type)) throw unsupported(`unknown volume type '${type}'`, VIR_FROM_STORAGE);
   const key = r.simpleText('key', te);
   const malformed = (what: string) => () => xmlError(`malformed ${what} element`, VIR_FROM_STORAGE);
   const capEl = r.peek('capacity');
@@ -54,7 +67,17 @@ export function parseStorageVolElement(root: XmlElement): StorageVolDef {
   const physical = readByteSize(r, 'physical', malformed('physical'));
   if (physical) def.physical = physical;
   const tgt = r.child('target');
-  if (tgt) def.target = parseStorageTarget(tgt);
+  if (tgt) {
+    def.target = parseStorageTarget(tgt);
+    const pool = opts.poolType ?? 'dir';
+    const formats = FILE_POOLS.includes(pool) ? FILE_FORMATS : pool === 'disk' ? PARTITION_FORMATS : undefined;
+    const fmt = def.target.format;
+    if (fmt !== undefined && formats && !formats.includes(fmt)) throw unsupported(`unknown volume format type ${fmt}`, VIR_FROM_STORAGE);
+    const features = tgt.children.find((c): c is XmlElement => c.type === 'element' && c.name === 'features');
+    for (const f of features?.children ?? []) {
+      if (f.type === 'element' && f.name !== 'lazy_refcounts' && f.name !== 'extended_l2') throw unsupported(`unsupported feature ${f.name}`, VIR_FROM_STORAGE);
+    }
+  }
   const bs = r.child('backingStore');
   if (bs) def.backingStore = parseStorageTarget(bs);
   keepExtra(r, def);
