@@ -145,6 +145,9 @@ describe('qemu driver: lifecycle (firmware-only KVM guests)', function () {
     const hv = r!.hv;
     await assert.rejects(hv.domainDefineXML!(firmwareXML('a/b'), 0), { message: /cannot contain '\/'/ });
     await assert.rejects(hv.domainDefineXML!(firmwareXML('.hidden'), 0), { message: /cannot start with '\.'/ });
+    await assert.rejects(hv.domainDefineXML!(firmwareXML('fw-m').replace("machine='pc'", "machine='bogus-9'"), 0), { code: C.VIR_ERR_CONFIG_UNSUPPORTED, message: /does not support machine type 'bogus-9'/ });
+    const canon = await hv.domainDefineXML!(firmwareXML('fw-canon'), 0);
+    assert.match(await hv.domainGetXMLDesc!(canon, C.VIR_DOMAIN_XML_INACTIVE), /machine='pc-i440fx-[\d.]+'/);
     const net = await hv.domainDefineXML!(firmwareXML('fw-net', { extra: "<interface type='network'><source network='default'/></interface>" }), 0);
     await assert.rejects(hv.domainCreate!(net, 0), { code: C.VIR_ERR_CONFIG_UNSUPPORTED, message: /interface type 'network'/ });
     const snd = await hv.domainDefineXML!(firmwareXML('fw-snd', { extra: "<sound model='ich6'/>" }), 0);

@@ -9,7 +9,7 @@ import { rm } from 'node:fs/promises';
 import { validateDomainName } from './domain-store.js';
 import { QemuDomainObj } from './domain-obj.js';
 import type { QemuDriverState } from './driver-state.js';
-import { defaultEmulator } from './capabilities.js';
+import { canonicalMachine, defaultEmulator } from './capabilities.js';
 import { checkFlagsLocal } from './flags.js';
 import * as C from './constants.js';
 
@@ -27,6 +27,14 @@ export function postParse(def: DomainDef): DomainDef {
   for (const i of def.devices.interfaces) i.mac ??= generateMAC();
   def.devices.memballoon ??= { model: 'virtio' };
   return def;
+}
+
+/** Replaces a machine alias by its canonical type (`pc` -> `pc-i440fx-7.2`), as libvirt's define. */
+export async function canonicalizeMachine(st: QemuDriverState, def: DomainDef): Promise<void> {
+  const caps = await st.caps(def.devices.emulator);
+  const m = canonicalMachine(caps, def.os.machine);
+  if (!m) throw virtError(C.VIR_ERR_CONFIG_UNSUPPORTED, `Emulator '${caps.binary}' does not support machine type '${def.os.machine}'`);
+  def.os.machine = m;
 }
 
 function matchesFlags(st: QemuDriverState, d: QemuDomainObj, flags: number): boolean {
@@ -56,6 +64,7 @@ function matchesFlags(st: QemuDriverState, d: QemuDomainObj, flags: number): boo
 /** Defines (or redefines) a persistent domain from a parsed definition. */
 export async function defineDomain(st: QemuDriverState, def: DomainDef): Promise<QemuDomainObj> {
   postParse(def);
+  await canonicalizeMachine(st, def);
   if (def.type === 'kvm' && !st.kvmUsable()) {
     throw virtError(C.VIR_ERR_CONFIG_UNSUPPORTED, 'Domain requires KVM, but it is not available. Check that virtualization is enabled in the host BIOS, and host configuration is setup to load the kvm modules.');
   }
