@@ -19,9 +19,9 @@ function ipv4(s: string): number {
 function prefixOf(ip: NetworkIp): number | undefined {
   if (ip.prefix !== undefined) return ip.prefix;
   if (ip.netmask !== undefined && isIP(ip.netmask) === 4) {
-    const m = ipv4(ip.netmask);
+    const m = ipv4(ip.netmask) >>> 0;
     let n = 0;
-    while (n < 32 && m >= 2 ** 31 / 2 ** n && Math.floor(m / 2 ** (31 - n)) % 2 === 1) n++;
+    while (n < 32 && ((m >>> (31 - n)) & 1) === 1) n++;
     return n;
   }
   if (ip.address !== undefined && isIP(ip.address) === 4) {
@@ -36,6 +36,9 @@ function prefixOf(ip: NetworkIp): number | undefined {
 export function validateNetworkIp(ip: NetworkIp, name: string): void {
   if (ip.address === undefined) throw xmlError(`Missing required address attribute in network '${name}'`, VIR_FROM_NETWORK);
   if (ip.netmask !== undefined && isIP(ip.netmask) !== 4) throw xmlError(`Invalid netmask '${ip.netmask}' in network '${name}'`, VIR_FROM_NETWORK);
+  if (ip.family !== undefined && ip.family !== 'ipv4' && ip.family !== 'ipv6') {
+    throw xmlError(`Unrecognized family '${ip.family}' in network '${name}'`, VIR_FROM_NETWORK);
+  }
   const fam = isIP(ip.address);
   if (ip.family === 'ipv6' && fam !== 6) throw unsupported(`Family 'ipv6' specified for non-IPv6 address '${ip.address}' in network '${name}'`, VIR_FROM_NETWORK);
   if (ip.family === 'ipv4' && fam !== 4) throw unsupported(`Family 'ipv4' specified for non-IPv4 address '${ip.address}' in network '${name}'`, VIR_FROM_NETWORK);
@@ -52,6 +55,8 @@ export function validateNetworkIp(ip: NetworkIp, name: string): void {
   }
   const prefix = prefixOf(ip);
   for (const r of ip.dhcp?.ranges ?? []) {
+    if (r.start === undefined) throw xmlError(`Missing 'start' attribute in dhcp range for network '${name}'`, VIR_FROM_NETWORK);
+    if (r.end === undefined) throw xmlError(`Missing 'end' attribute in dhcp range for network '${name}'`, VIR_FROM_NETWORK);
     for (const a of [r.start, r.end]) {
       if (a !== undefined && !isIP(a)) throw virtError(VIR_ERR_SYSTEM_ERROR, `Cannot parse socket address '${a}': Name or service not known`, 0);
     }
