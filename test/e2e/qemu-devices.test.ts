@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { requireHost } from '../support/host.js';
 import { firmwareXML, openRoot, tempRoot, teardownRoot, type OpenRoot } from '../../drivers/qemu/test/support/harness.js';
@@ -179,6 +180,24 @@ describe('qemu driver: devices, snapshots, stats (firmware-only KVM guest)', fun
     await hv.domainCreate!(dom, 0);
     assert.deepEqual(await hv.domainGetState!(dom, 0), { state: C.VIR_DOMAIN_RUNNING, reason: C.VIR_DOMAIN_RUNNING_RESTORED });
     assert.equal(await hv.domainHasManagedSaveImage!(dom, 0), false);
+  });
+
+  it('dumps guest memory as ELF and keeps the guest running; save reports progress and can be aborted', async () => {
+    const hv = r!.hv;
+    const dom = await hv.domainCreate!(await hv.domainDefineXML!(guestXML('dump'), 0), 0);
+    const core = join(root, 'dump.elf');
+    await hv.domainCoreDump!(dom, core, 16 /* VIR_DUMP_MEMORY_ONLY */, {});
+    assert.equal(readFileSync(core).subarray(1, 4).toString(), 'ELF');
+    assert.equal((await hv.domainGetState!(dom, 0)).state, C.VIR_DOMAIN_RUNNING);
+    await assert.rejects(hv.domainCoreDump!(dom, core, 0, {}), { code: C.VIR_ERR_ARGUMENT_UNSUPPORTED });
+    const ac = new AbortController();
+    ac.abort();
+    await assert.rejects(hv.domainSave!(dom, join(root, 'dump.save'), undefined, 0, { signal: ac.signal }), { code: C.VIR_ERR_OPERATION_ABORTED });
+    assert.deepEqual(await hv.domainGetState!(dom, 0), { state: C.VIR_DOMAIN_RUNNING, reason: C.VIR_DOMAIN_RUNNING_SAVE_CANCELED });
+    assert.equal(existsSync(join(root, 'dump.save')), false);
+    const progress: number[] = [];
+    await hv.domainSave!(dom, join(root, 'dump.save'), undefined, 0, { onProgress: (done) => progress.push(done) });
+    assert.equal((await hv.domainGetState!(dom, 0)).reason, C.VIR_DOMAIN_SHUTOFF_SAVED);
   });
 
   it('describes the host and the emulator in capabilities XML', async () => {

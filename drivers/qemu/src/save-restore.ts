@@ -10,7 +10,7 @@ import { createReadStream, createWriteStream, openSync, readSync, closeSync } fr
 import { rm, rename } from 'node:fs/promises';
 import { createServer, connect, type Socket } from 'node:net';
 import { pipeline } from 'node:stream/promises';
-import { virtError } from '@virtkit/core';
+import { virtError, type JobOptions } from '@virtkit/core';
 import { formatDomainXML, parseDomainXML, type DomainDef } from '@virtkit/xml';
 import type { QemuDomainObj } from './domain-obj.js';
 import type { QemuDriverState } from './driver-state.js';
@@ -50,6 +50,37 @@ async function enableMigrationEvents(obj: QemuDomainObj): Promise<void> {
   await obj.mon().execute('migrate-set-capabilities', { capabilities: [{ capability: 'events', state: true }] });
 }
 
+/**
+ * Follows a running migration: reports progress (RAM bytes) and cancels it when the caller's
+ * signal aborts (the job then fails with VIR_ERR_OPERATION_ABORTED).
+ */
+async function watchJob(obj: QemuDomainObj, done: Promise<void>, opts: JobOptions): Promise<void> {
+  let aborted = false;
+  const onAbort = (): void => {
+    aborted = true;
+    void obj.monitor?.execute('migrate_cancel').catch(() => undefined);
+  };
+  if (opts.signal?.aborted) onAbort();
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  const timer = opts.onProgress
+    ? setInterval(() => {
+        void obj.monitor?.execute('query-migrate').then((m) => {
+          const ram = (m as { ram?: { transferred?: number; total?: number } }).ram;
+          if (ram?.total) opts.onProgress!(ram.transferred ?? 0, ram.total);
+        }, () => undefined);
+      }, 200)
+    : undefined;
+  try {
+    await done;
+  } catch (e) {
+    if (aborted) throw virtError(C.VIR_ERR_OPERATION_ABORTED, 'operation aborted: migration out job: canceled by client');
+    throw e;
+  } finally {
+    if (timer) clearInterval(timer);
+    opts.signal?.removeEventListener('abort', onAbort);
+  }
+}
+
 function waitMigration(obj: QemuDomainObj): Promise<void> {
   return obj.mon().waitForEvent('MIGRATION', (e) => ['completed', 'failed', 'cancelled'].includes(String((e.data as { status?: string }).status)), 600_000)
     .then((e) => {
@@ -59,7 +90,7 @@ function waitMigration(obj: QemuDomainObj): Promise<void> {
 }
 
 /** Saves a running domain to `file` and stops it (SHUTOFF_SAVED). */
-export async function saveToFile(st: QemuDriverState, obj: QemuDomainObj, file: string, dxml: string | undefined, flags: number): Promise<void> {
+export async function saveToFile(st: QemuDriverState, obj: QemuDomainObj, file: string, dxml: string | undefined, flags: number, opts: JobOptions = {}): Promise<void> {
   if (!obj.active) throw virtError(C.VIR_ERR_OPERATION_INVALID, 'domain is not running');
   const wasRunning = obj.state === C.VIR_DOMAIN_RUNNING;
   const running = flags & C.VIR_DOMAIN_SAVE_RUNNING ? true : flags & C.VIR_DOMAIN_SAVE_PAUSED ? false : wasRunning;
@@ -93,7 +124,7 @@ export async function saveToFile(st: QemuDriverState, obj: QemuDomainObj, file: 
     await enableMigrationEvents(obj);
     const done = waitMigration(obj);
     await obj.mon().execute('migrate', { uri: `unix:${sock}` });
-    await done;
+    await watchJob(obj, done, opts);
     await received;
     await rename(tmpFile, file);
   } catch (e) {
