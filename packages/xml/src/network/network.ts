@@ -8,12 +8,11 @@ import { readUUID, textElement } from '../model/common-fields.js';
 import type { XmlElement } from '../tree/xml-node.js';
 import { formatXmlElement, markExpanded, markLibxmlDump } from '../tree/xml-format.js';
 import { parseXmlDocument } from '../tree/xml-parse.js';
-import { isIP } from 'node:net';
 import { checkSupported, propUInt, VIR_ERR_INTERNAL_ERROR, VIR_ERR_NO_NAME, VIR_FROM_NETWORK, VIR_FROM_XML, xmlError } from '../util/codes.js';
 import { isMulticastMAC, normalizeMAC } from '../util/mac.js';
 import { expectRoot } from '../domain/domain-parse.js';
 import { keepExtra } from '../domain/device-common.js';
-import { validateNetworkForward, validateNetworkIp } from './network-validate.js';
+import { ipFamily, validateNetworkForward, validateNetworkIp } from './network-validate.js';
 
 const FORWARD_MODES = ['nat', 'route', 'open', 'bridge', 'private', 'vepa', 'passthrough', 'hostdev'];
 
@@ -173,7 +172,7 @@ export function parseNetworkElement(root: XmlElement): NetworkDef {
     if (family !== undefined) ip.family = family;
     const address = ir.attr('address');
     if (address === undefined) throw xmlError(`Missing required address attribute in network '${name}'`, VIR_FROM_NETWORK);
-    if (!isIP(address)) throw xmlError(`Invalid address '${address}' in network '${name}'`, VIR_FROM_NETWORK);
+    if (!ipFamily(address)) throw xmlError(`Invalid address '${address}' in network '${name}'`, VIR_FROM_NETWORK);
     if (address !== undefined) ip.address = address;
     const netmask = ir.attr('netmask');
     if (netmask !== undefined) ip.netmask = netmask;
