@@ -6,7 +6,9 @@ import { ElementReader } from '../model/element-reader.js';
 import { buildElement } from '../model/extra.js';
 import { markExpanded } from '../tree/xml-format.js';
 import type { XmlElement } from '../tree/xml-node.js';
-import { xmlError } from '../util/codes.js';
+import { checkEnum, missingAttr, xmlError } from '../util/codes.js';
+
+const AUDIO_TYPES = ['none', 'alsa', 'coreaudio', 'jack', 'oss', 'pulseaudio', 'sdl', 'spice', 'file', 'dbus'];
 import { formatChardev, parseChardev } from './chardev.js';
 import { keepExtra } from './device-common.js';
 import type { DomainDevices } from './device-types.js';
@@ -57,6 +59,15 @@ export function parseDevices(el: XmlElement): DomainDevices {
       }
       case 'rng': d.rngs.push(o.parseRng(c)); break;
       case 'panic': d.panics.push(o.parseModelDevice(c)); break;
+      case 'audio': {
+        // kept verbatim, but checked as libvirt does
+        const type = c.attributes.find((a) => a.name === 'type')?.value;
+        if (type === undefined) throw missingAttr('type', 'audio');
+        checkEnum(type, AUDIO_TYPES, 'type', 'audio');
+        if (!c.attributes.some((a) => a.name === 'id')) throw missingAttr('id', 'audio');
+        known = false;
+        break;
+      }
       default: known = false;
     }
     if (known) r.use(c);

@@ -28,6 +28,10 @@ const OS_TYPES = ['hvm', 'xen', 'linux', 'exe', 'uml', 'xenpvh'];
 const BOOT_DEVS = ['fd', 'cdrom', 'hd', 'network'];
 const LIFECYCLE = ['destroy', 'restart', 'rename-restart', 'preserve'];
 const CRASH = [...LIFECYCLE, 'coredump-destroy', 'coredump-restart'];
+/** virArch names. */
+const ARCHES = ['none', 'alpha', 'armv6l', 'armv7l', 'armv7b', 'aarch64', 'cris', 'i686', 'ia64', 'lm32', 'loongarch64', 'm68k', 'microblaze',
+  'microblazeel', 'mips', 'mipsel', 'mips64', 'mips64el', 'openrisc', 'parisc', 'parisc64', 'ppc', 'ppcle', 'ppc64', 'ppc64le', 'ppcemb',
+  'riscv32', 'riscv64', 's390', 's390x', 'sh4', 'sh4eb', 'sparc', 'sparc64', 'unicore32', 'x86_64', 'xtensa', 'xtensaeb'];
 const FEATURES = ['acpi', 'apic', 'pae', 'hap', 'viridian', 'privnet', 'hyperv', 'kvm', 'pvspinlock', 'capabilities', 'pmu', 'vmport', 'gic',
   'smm', 'ioapic', 'hpt', 'vmcoreinfo', 'htm', 'nested-hv', 'msrs', 'ccf-assist', 'xen', 'cfpc', 'sbbc', 'ibs', 'tcg'];
 /** VIR_FROM_CPU. */
@@ -92,6 +96,7 @@ function parseOs(el: XmlElement | undefined): DomainOs {
   const tr = new ElementReader(typeEl);
   tr.text();
   const arch = tr.attr('arch');
+  if (arch !== undefined && !ARCHES.includes(arch)) throw virtError(VIR_ERR_CONFIG_UNSUPPORTED, `Unknown architecture ${arch}`, VIR_FROM_DOMAIN);
   if (arch !== undefined) os.arch = arch;
   const machine = tr.attr('machine');
   if (machine !== undefined) os.machine = machine;
