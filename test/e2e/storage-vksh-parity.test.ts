@@ -23,6 +23,19 @@ function virsh(...args: string[]): string {
   return r.stdout;
 }
 
+function virshErr(...args: string[]): string {
+  const r = spawnSync('virsh', ['-c', LV, ...args], { encoding: 'utf8' });
+  assert.notEqual(r.status, 0, `virsh ${args.join(' ')} should fail`);
+  return r.stderr;
+}
+
+async function vkshErr(uri: string, ...args: string[]): Promise<string> {
+  let err = '';
+  const rc = await runVksh(['-c', uri, ...args], { stdout: { write: () => true }, stderr: { write: (s: string) => (err += s) } });
+  assert.notEqual(rc, 0, `vksh ${args.join(' ')} should fail`);
+  return err;
+}
+
 async function vksh(uri: string, ...args: string[]): Promise<string> {
   let out = '';
   let err = '';
@@ -124,6 +137,21 @@ describe('storage: vksh output equals virsh on libvirt 9.0 for the same dir pool
       // timestamps of two different files differ: compare everything else
       const noTimes = (x: string) => x.split('\n').filter((l) => !/<[mc]time>/.test(l)).join('\n');
       assert.equal(noTimes(x1), noTimes(x2));
+    });
+  }
+
+  for (const args of [
+    ['vol-create-as', 'POOL', 'data.img', '1M'],
+    ['vol-create-as', 'POOL', 'x.img', '1M', '--format', 'vmdkx'],
+    ['vol-info', '--pool', 'POOL', 'nope'],
+    ['vol-info', 'nope'],
+    ['vol-delete', '--pool', 'POOL', 'nope'],
+    ['vol-resize', '--pool', 'POOL', 'full.raw', '1M'],
+    ['pool-info', 'nope'],
+  ]) {
+    it(`fails like virsh: ${args.join(' ')}`, async () => {
+      const a = args.map((x) => (x === 'POOL' ? name : x));
+      assert.equal(await vkshErr(uri, ...a), virshErr(...a));
     });
   }
 

@@ -6,7 +6,9 @@ import { realpath } from 'node:fs/promises';
 import type { Readable, Writable } from 'node:stream';
 import type { JobOptions, StoragePoolRef, StorageVolInfo, StorageVolRef } from '@virtkit/core';
 import {
+  VIR_ERR_CONFIG_UNSUPPORTED,
   VIR_ERR_INVALID_ARG,
+  VIR_ERR_NO_STORAGE_POOL,
   VIR_ERR_NO_STORAGE_VOL,
   VIR_ERR_NO_SUPPORT,
   VIR_ERR_OPERATION_FAILED,
@@ -27,7 +29,7 @@ import {
   VIR_STORAGE_VOL_UPLOAD_SPARSE_STREAM,
 } from './constants.js';
 import { volumeUser } from './in-use.js';
-import { activePool, getPool, refreshPool } from './pool-ops.js';
+import { activePool, refreshPool } from './pool-ops.js';
 import type { PoolObj, StorageState } from './pool-registry.js';
 import { openDownload, openUpload } from './stream.js';
 import type { VolDef, VolRequest } from './types.js';
@@ -35,6 +37,11 @@ import { checkFlags, checkName, storageError } from './util.js';
 import { probeVolume } from './vol-file.js';
 import { checkWipeAlgorithm } from './wipe.js';
 import { formatVol, parseVolRequest } from './xml-adapter.js';
+
+/** libvirt 9.0's volume format names (virStorageFileFormat) for file-based pools. */
+const FILE_FORMAT_NAMES = ['none', 'raw', 'dir', 'bochs', 'cloop', 'dmg', 'iso', 'vpc', 'vdi', 'fat', 'vhd', 'ploop', 'cow', 'qcow', 'qcow2', 'qed', 'vmdk', 'luks', 'vhdx'];
+/** libvirt's partition formats (virStorageVolFormatDisk). */
+const DISK_VOL_FORMATS = ['none', 'linux', 'fat16', 'fat32', 'linux-swap', 'linux-lvm', 'linux-raid', 'extended'];
 
 const VOL_TYPES: Record<VolDef['type'], number> = { file: VIR_STORAGE_VOL_FILE, block: VIR_STORAGE_VOL_BLOCK, dir: VIR_STORAGE_VOL_DIR };
 
@@ -53,7 +60,7 @@ export class VolOps {
   /** Pool and volume for a ref; the pool must be active and hold the volume. */
   #get(ref: StorageVolRef): { pool: PoolObj; vol: VolDef } {
     const pool = this.#s.pools.get(ref.pool);
-    if (!pool) throw storageError(VIR_ERR_NO_STORAGE_VOL, `no storage pool with matching name '${ref.pool}'`);
+    if (!pool) throw storageError(VIR_ERR_NO_STORAGE_POOL, `no storage pool with matching name '${ref.pool}'`);
     if (!pool.active) throw storageError(VIR_ERR_OPERATION_INVALID, `storage pool '${pool.def.name}' is not active`);
     const vol = pool.volumes.get(ref.name);
     if (!vol) throw storageError(VIR_ERR_NO_STORAGE_VOL, `no storage vol with matching name '${ref.name}'`);
@@ -83,7 +90,9 @@ export class VolOps {
   }
 
   async storagePoolLookupByVolume(ref: StorageVolRef): Promise<StoragePoolRef> {
-    return getPool(this.#s, { name: ref.pool, uuid: '' }).ref;
+    const pool = this.#s.pools.get(ref.pool);
+    if (!pool) throw storageError(VIR_ERR_NO_STORAGE_POOL, `no storage pool with matching name '${ref.pool}'`);
+    return pool.ref;
   }
 
   async storagePoolNumOfVolumes(ref: StoragePoolRef): Promise<number> {
@@ -130,6 +139,10 @@ export class VolOps {
       throw storageError(VIR_ERR_NO_SUPPORT, 'storage pool does not support volume creation');
     }
     const fmts = pool.backend.supports.volFormats;
+    const known = pool.def.type === 'disk' ? DISK_VOL_FORMATS : FILE_FORMAT_NAMES;
+    if (req.format !== undefined && !known.includes(req.format)) {
+      throw storageError(VIR_ERR_CONFIG_UNSUPPORTED, `unknown volume format type ${req.format}`);
+    }
     if (req.format !== undefined && !fmts.includes(req.format)) {
       throw storageError(VIR_ERR_NO_SUPPORT, `storage pool does not support volume format '${req.format}'`);
     }
