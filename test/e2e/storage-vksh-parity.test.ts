@@ -155,6 +155,21 @@ describe('storage: vksh output equals virsh on libvirt 9.0 for the same dir pool
     });
   }
 
+  it('vol-upload and vol-download through vksh move the same bytes as virsh (checksums)', async () => {
+    const payload = join(root, 'payload.bin');
+    writeFileSync(payload, Buffer.from(Array.from({ length: 3 * MiB + 77 }, (_, i) => (i * 31 + 7) & 0xff)));
+    await vksh(uri, 'vol-create-as', name, 'vk-up.img', '4M');
+    virsh('vol-create-as', name, 'lv-up.img', '4M');
+    await vksh(uri, 'vol-upload', '--pool', name, 'vk-up.img', payload, '--offset', '4096');
+    virsh('vol-upload', '--pool', name, 'lv-up.img', payload, '--offset', '4096');
+    const sum = (p: string) => execFileSync('sha256sum', [p], { encoding: 'utf8' }).split(' ')[0];
+    assert.equal(sum(join(dir, 'vk-up.img')), sum(join(dir, 'lv-up.img')));
+    await vksh(uri, 'vol-download', '--pool', name, 'vk-up.img', join(root, 'vk.out'), '--offset', '4096', '--length', String(3 * MiB + 77));
+    virsh('vol-download', '--pool', name, 'lv-up.img', join(root, 'lv.out'), '--offset', '4096', '--length', String(3 * MiB + 77));
+    assert.equal(sum(join(root, 'vk.out')), sum(payload));
+    assert.equal(sum(join(root, 'lv.out')), sum(payload));
+  });
+
   it('pool-info', async () => {
     // sizes come from statfs(2) of a shared disk: compare two back-to-back readings, retrying
     // when another process changed the free space between them

@@ -131,6 +131,26 @@ describe('storage driver: pool lifecycle details', function () {
     await c.close();
   });
 
+  it('lists pools with libvirt\'s filters', async () => {
+    const c = await connect(uri());
+    const a = await c.defineStoragePoolXML(dirPoolXML('vkst-list-a', newDir('lc-la')));
+    const b = await c.createStoragePoolXML(dirPoolXML('vkst-list-b', newDir('lc-lb')));
+    await a.setAutostart(true);
+    const names = async (flags: number) => (await c.listAllStoragePools(flags)).map((p) => p.getName()).filter((n) => n.startsWith('vkst-list')).sort();
+    assert.deepEqual(await names(0), ['vkst-list-a', 'vkst-list-b']);
+    assert.deepEqual(await names(1 /* INACTIVE */), ['vkst-list-a']);
+    assert.deepEqual(await names(2 /* ACTIVE */), ['vkst-list-b']);
+    assert.deepEqual(await names(4 /* PERSISTENT */), ['vkst-list-a']);
+    assert.deepEqual(await names(8 /* TRANSIENT */), ['vkst-list-b']);
+    assert.deepEqual(await names(16 /* AUTOSTART */), ['vkst-list-a']);
+    assert.deepEqual(await names(64 /* DIR */), ['vkst-list-a', 'vkst-list-b']);
+    assert.deepEqual(await names(128 /* FS */), []);
+    assert.ok((await c.numOfDefinedStoragePools()) >= 1);
+    await b.destroy();
+    await a.undefine();
+    await c.close();
+  });
+
   it('checks flags, and rejects an unknown XML root', async () => {
     const d = newDir('lc-flags');
     const c = await connect(uri());
