@@ -10,12 +10,9 @@ import { COPY_CHUNK } from './copy.js';
 
 /** Download chunk size: every chunk is a fresh buffer (the consumer owns it), and 4 MiB pages in cheapest. */
 export const DOWNLOAD_CHUNK = 4 * 1024 * 1024;
-import { VIR_ERR_OPERATION_ABORTED, VIR_ERR_SYSTEM_ERROR } from './constants.js';
-import { storageError, systemError } from './util.js';
+import { VIR_ERR_SYSTEM_ERROR } from './constants.js';
+import { aborted, storageError, systemError } from './util.js';
 
-function abortError(what: string): Error {
-  return storageError(VIR_ERR_OPERATION_ABORTED, `${what} aborted`);
-}
 
 /**
  * Opens `path` for reading and returns a stream of `length` bytes from `offset`
@@ -45,7 +42,7 @@ export async function openDownload(path: string, offset: number, length: number,
     highWaterMark: 3 * DOWNLOAD_CHUNK,
     read() {
       if (signal?.aborted) {
-        this.destroy(abortError('download'));
+        this.destroy(aborted('download', signal));
         return;
       }
       if (pos >= end) {
@@ -70,7 +67,7 @@ export async function openDownload(path: string, offset: number, length: number,
       fh.close().then(() => cb(err), () => cb(err));
     },
   });
-  const onAbort = () => stream.destroy(abortError('download'));
+  const onAbort = () => stream.destroy(aborted('download', signal));
   signal?.addEventListener('abort', onAbort, { once: true });
   stream.once('close', () => signal?.removeEventListener('abort', onAbort));
   return stream;
@@ -115,7 +112,7 @@ export async function openUpload(
   const signal = opts.signal;
   const total = length > 0 ? length : 0;
   const writeAll = async (chunks: Buffer[]): Promise<void> => {
-    if (signal?.aborted) throw abortError('upload');
+    if (signal?.aborted) throw aborted('upload', signal);
     let n = 0;
     for (const c of chunks) n += c.length;
     if (pos + n > limit) {
@@ -152,7 +149,7 @@ export async function openUpload(
     },
   });
   const wrap = (e: unknown): Error => systemError(`cannot write to '${path}'`, e);
-  const onAbort = () => stream.destroy(abortError('upload'));
+  const onAbort = () => stream.destroy(aborted('upload', signal));
   signal?.addEventListener('abort', onAbort, { once: true });
   stream.once('close', () => signal?.removeEventListener('abort', onAbort));
   return stream;

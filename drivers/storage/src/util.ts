@@ -3,11 +3,10 @@
  * external tools (argument arrays, never a shell), and errno translation.
  */
 import { execa } from 'execa';
-import { virtError, type VirtError } from '@virtkit/core';
+import { abortedError, checkFlags as coreCheckFlags, throwIfAborted as coreThrowIfAborted, VirtError, virtError } from '@virtkit/core';
 import {
   VIR_ERR_INTERNAL_ERROR,
   VIR_ERR_INVALID_ARG,
-  VIR_ERR_OPERATION_ABORTED,
   VIR_ERR_SYSTEM_ERROR,
   VIR_FROM_STORAGE,
 } from './constants.js';
@@ -38,7 +37,7 @@ const STRERROR: Record<string, string> = {
 
 /** libvirt's virReportSystemError: "<what>: <strerror(errno)>" with VIR_ERR_SYSTEM_ERROR. */
 export function systemError(what: string, e: unknown): VirtError {
-  if (typeof e === 'object' && e !== null && (e as { name?: string }).name === 'VirtError') return e as VirtError;
+  if (e instanceof VirtError) return e;
   const code = (e as NodeJS.ErrnoException)?.code ?? '';
   const text = STRERROR[code] ?? (e as Error)?.message ?? String(e);
   const err = storageError(VIR_ERR_SYSTEM_ERROR, `${what}: ${text}`);
@@ -46,9 +45,14 @@ export function systemError(what: string, e: unknown): VirtError {
   return err;
 }
 
-/** Throws VIR_ERR_OPERATION_ABORTED when `signal` is aborted. */
+/** Throws VIR_ERR_OPERATION_ABORTED (core's abortedError) when `signal` is aborted. */
 export function throwIfAborted(signal: AbortSignal | undefined, what: string): void {
-  if (signal?.aborted) throw storageError(VIR_ERR_OPERATION_ABORTED, `${what} aborted`);
+  coreThrowIfAborted(signal, what, VIR_FROM_STORAGE);
+}
+
+/** The VIR_ERR_OPERATION_ABORTED error of a job named `what`. */
+export function aborted(what: string, signal?: AbortSignal): VirtError {
+  return abortedError(what, signal?.reason, VIR_FROM_STORAGE);
 }
 
 /** Result of running a tool. */
@@ -75,7 +79,7 @@ export async function run(
   });
   if (opts.onStdout) sub.stdout?.on('data', (d: Buffer) => opts.onStdout!(d.toString('utf8')));
   const res = await sub;
-  if (res.isCanceled) throw storageError(VIR_ERR_OPERATION_ABORTED, `${file} aborted`);
+  if (res.isCanceled) throw aborted(`${file} ${args[0] ?? ''}`.trim(), opts.signal);
   if (res.failed) {
     const cmd = [file, ...args].join(' ');
     if ((res as { code?: string }).code === 'ENOENT') {
@@ -108,9 +112,7 @@ export function checkName(name: unknown, what: 'volume' | 'pool'): string {
   return name;
 }
 
-/** Throws VIR_ERR_INVALID_ARG when `flags` has bits outside `allowed` (libvirt's virCheckFlags). */
+/** libvirt's virCheckFlags (core's checkFlags) in the storage error domain. */
 export function checkFlags(flags: number, allowed: number, fn: string): void {
-  if (!Number.isInteger(flags) || flags < 0 || (flags & ~allowed) !== 0) {
-    throw storageError(VIR_ERR_INVALID_ARG, `${fn}: unsupported flags (0x${((flags & ~allowed) >>> 0).toString(16)})`);
-  }
+  coreCheckFlags(flags, allowed, fn, VIR_FROM_STORAGE);
 }
