@@ -18,6 +18,7 @@ const PARSERS: Record<CaseKind, (s: string) => unknown> = {
   pool: x.parseStoragePoolXML,
   volume: x.parseStorageVolXML,
   snapshot: x.parseDomainSnapshotXML,
+  'snapshot-redefine': (s) => x.parseDomainSnapshotXML(s, { redefine: true }),
 };
 
 function ours(kind: CaseKind, xml: string): { code: number; message: string } | null {

@@ -4,7 +4,7 @@
  */
 
 /** A document kind as the parity helper names it. */
-export type CaseKind = 'domain' | 'network' | 'pool' | 'volume' | 'snapshot';
+export type CaseKind = 'domain' | 'network' | 'pool' | 'volume' | 'snapshot' | 'snapshot-redefine';
 
 /** One case: libvirt's code and message, or null when libvirt accepts the document. */
 export interface InvalidCase {
@@ -222,4 +222,14 @@ export const CASES: InvalidCase[] = [
   {"name": "volume owner", "kind": "volume", "xml": "<volume><name>v</name><capacity>1</capacity><target><permissions><owner>x</owner></permissions></target></volume>", "expect": {"code": 27, "message": "XML error: malformed owner element"}},
   {"name": "volume group", "kind": "volume", "xml": "<volume><name>v</name><capacity>1</capacity><target><permissions><group>-5</group></permissions></target></volume>", "expect": {"code": 27, "message": "XML error: malformed group element"}},
   {"name": "volume owner -1", "kind": "volume", "xml": "<volume><name>v</name><capacity>1</capacity><target><permissions><owner>-1</owner><mode>0644</mode></permissions></target></volume>", "expect": null},
+  // snapshots (create and redefine), generated from libvirt 9.0 answers
+  {"name": "snapshot bad creationTime ignored", "kind": "snapshot", "xml": "<domainsnapshot><name>s</name><creationTime>abc</creationTime></domainsnapshot>", "expect": null},
+  {"name": "external memory without file", "kind": "snapshot", "xml": "<domainsnapshot><name>s</name><memory snapshot='external'/></domainsnapshot>", "expect": {"code": 27, "message": "XML error: external memory snapshots require a filename"}},
+  {"name": "memory file without external", "kind": "snapshot", "xml": "<domainsnapshot><name>s</name><memory snapshot='internal' file='/x'/></domainsnapshot>", "expect": {"code": 27, "message": "XML error: memory filename '/x' requires external snapshot"}},
+  {"name": "snapshot disk kind", "kind": "snapshot", "xml": "<domainsnapshot><name>s</name><disks><disk name='vda' snapshot='foo'/></disks></domainsnapshot>", "expect": {"code": 27, "message": "XML error: Invalid value for attribute 'snapshot' in element 'disk': 'foo'."}},
+  {"name": "snapshot disk without name", "kind": "snapshot", "xml": "<domainsnapshot><name>s</name><disks><disk snapshot='no'/></disks></domainsnapshot>", "expect": {"code": 1, "message": "internal error: missing name from disk snapshot element"}},
+  {"name": "snapshot bad state ignored", "kind": "snapshot", "xml": "<domainsnapshot><name>s</name><state>foo</state></domainsnapshot>", "expect": null},
+  {"name": "redefine without creationTime", "kind": "snapshot-redefine", "xml": "<domainsnapshot><name>r1</name></domainsnapshot>", "expect": {"code": 1, "message": "internal error: missing creationTime from existing snapshot"}},
+  {"name": "redefine bad creationTime", "kind": "snapshot-redefine", "xml": "<domainsnapshot><name>r1</name><creationTime>abc</creationTime></domainsnapshot>", "expect": {"code": 1, "message": "internal error: missing creationTime from existing snapshot"}},
+  {"name": "redefine bad state", "kind": "snapshot-redefine", "xml": "<domainsnapshot><name>r1</name><creationTime>5</creationTime><state>foo</state></domainsnapshot>", "expect": {"code": 67, "message": "unsupported configuration: Invalid state 'foo' in domain snapshot XML"}},
 ];

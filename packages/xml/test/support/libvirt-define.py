@@ -24,6 +24,8 @@ def define(kind, xml):
         pool.createXML(xml).delete()
     elif kind == 'snapshot':
         dom.snapshotCreateXML(xml).delete()
+    elif kind == 'snapshot-redefine':
+        dom.snapshotCreateXML(xml, libvirt.VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE).delete()
     else:
         raise ValueError(kind)
 
