@@ -165,6 +165,8 @@ describe('qemu driver: devices, snapshots, stats (firmware-only KVM guest)', fun
     assert.match(await hv.domainQemuMonitorCommand!(dom, 'info status', C.VIR_DOMAIN_QEMU_MONITOR_COMMAND_HMP), /VM status: running/);
     const vcpus = await hv.domainGetVcpus!(dom);
     assert.equal(vcpus.length, 1);
+    assert.ok(vcpus[0]!.cpu >= 0, 'host CPU of the vCPU thread');
+    assert.equal(await hv.domainIsUpdated!(dom), true, 'config changed while running (setMemory CONFIG)');
     await hv.domainSetVcpusFlags!(dom, 2, C.VIR_DOMAIN_AFFECT_CONFIG | C.VIR_DOMAIN_VCPU_MAXIMUM);
     assert.equal(await hv.domainGetVcpusFlags!(dom, C.VIR_DOMAIN_AFFECT_CONFIG | C.VIR_DOMAIN_VCPU_MAXIMUM), 2);
     const info = await hv.domainGetInfo!(dom);

@@ -41,6 +41,7 @@ describe('qemu driver: lifecycle (firmware-only KVM guests)', function () {
     assert.equal(info.maxMem, 65536);
     assert.equal(info.nrVirtCpu, 1);
     assert.equal((await hv.domainLookupByID!(dom.id)).name, 'fw-a');
+    assert.equal(await hv.domainIsUpdated!(dom), false);
     await hv.domainSuspend!(dom);
     assert.deepEqual(await hv.domainGetState!(dom, 0), { state: C.VIR_DOMAIN_PAUSED, reason: C.VIR_DOMAIN_PAUSED_USER });
     await hv.domainResume!(dom);

@@ -41,6 +41,8 @@ export class QemuDomainObj {
   pendingPauseReason: number | undefined;
   /** Started with VIR_DOMAIN_START_AUTODESTROY: destroyed when the connection closes. */
   autodestroy = false;
+  /** The persistent config changed since the domain started (virDomainIsUpdated). */
+  configChangedWhileRunning = false;
   /** Current balloon size in KiB. */
   balloonKiB = 0;
   /** Resolves when the running QEMU has gone (monitor closed and state shut off). */

@@ -165,6 +165,8 @@ export class QemuDriverState {
 
   /** Writes the persistent definition. */
   async saveConfig(obj: QemuDomainObj, def: DomainDef | undefined = obj.persistentDef): Promise<void> {
-    if (def) await this.store.writeDefinition(obj.name, formatDomainXML(def, { inactive: true }));
+    if (!def) return;
+    await this.store.writeDefinition(obj.name, formatDomainXML(def, { inactive: true }));
+    if (obj.active) obj.configChangedWhileRunning = true;
   }
 }

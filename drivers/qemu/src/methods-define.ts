@@ -178,8 +178,10 @@ export function defineMethods(st: QemuDriverState): Partial<HypervisorDriver> {
       return st.get(ref).persistent;
     },
     async domainIsUpdated(ref) {
-      st.get(ref);
-      return false;
+      const obj = st.get(ref);
+      if (!obj.active || !obj.persistentDef) return false;
+      // The persistent config was redefined (or edited with AFFECT_CONFIG) while running.
+      return obj.configChangedWhileRunning;
     },
   };
 }

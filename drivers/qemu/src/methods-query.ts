@@ -7,7 +7,7 @@ import { virtError, type HypervisorDriver } from '@virtkit/core';
 import { formatDomainXML } from '@virtkit/xml';
 import type { QemuDriverState } from './driver-state.js';
 import type { QemuDomainObj } from './domain-obj.js';
-import { readProcStat } from './proc-stat.js';
+import { parseStat, readProcStat } from './proc-stat.js';
 import { checkFlagsLocal } from './flags.js';
 import * as C from './constants.js';
 
@@ -129,8 +129,8 @@ export function queryMethods(st: QemuDriverState): Partial<HypervisorDriver> {
       const obj = st.getActive(ref);
       const cpus = (await obj.mon().execute('query-cpus-fast')) as { 'cpu-index': number; 'thread-id': number }[];
       return Promise.all(cpus.map(async (c) => {
-        const ps = await readProcStat(c['thread-id']);
-        return { number: c['cpu-index'], state: C.VIR_VCPU_RUNNING, cpuTime: ps?.cpuTimeNs ?? 0, cpu: -1 };
+        const ps = await readFile(`/proc/${obj.pid}/task/${c['thread-id']}/stat`, 'utf8').then(parseStat, () => undefined);
+        return { number: c['cpu-index'], state: C.VIR_VCPU_RUNNING, cpuTime: ps?.cpuTimeNs ?? 0, cpu: ps?.processor ?? -1 };
       }));
     },
     async domainBlockStats(ref, disk) {

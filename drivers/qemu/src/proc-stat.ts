@@ -16,21 +16,24 @@ export interface ProcStat {
   startTime: number;
   /** Process state letter (R, S, Z, ...). */
   state: string;
+  /** The host CPU it last ran on (field 39). */
+  processor: number;
 }
 
-function parse(text: string): ProcStat {
+/** Parses the text of a /proc/.../stat file. */
+export function parseStat(text: string): ProcStat {
   // The command name (field 2) may hold spaces and parentheses: split after the last ')'.
   const rest = text.slice(text.lastIndexOf(')') + 2).split(' ');
   // rest[0] is field 3 (state); field n is rest[n - 3].
   const utime = Number(rest[11]);
   const stime = Number(rest[12]);
-  return { state: rest[0] ?? '?', cpuTimeNs: ((utime + stime) * 1e9) / CLK_TCK, startTime: Number(rest[19]) };
+  return { state: rest[0] ?? '?', cpuTimeNs: ((utime + stime) * 1e9) / CLK_TCK, startTime: Number(rest[19]), processor: Number(rest[36] ?? -1) };
 }
 
 /** /proc/PID/stat of `pid`, or undefined when the process is gone. */
 export async function readProcStat(pid: number): Promise<ProcStat | undefined> {
   try {
-    return parse(await readFile(`/proc/${pid}/stat`, 'utf8'));
+    return parseStat(await readFile(`/proc/${pid}/stat`, 'utf8'));
   } catch {
     return undefined;
   }
@@ -39,7 +42,7 @@ export async function readProcStat(pid: number): Promise<ProcStat | undefined> {
 /** Synchronous variant. */
 export function readProcStatSync(pid: number): ProcStat | undefined {
   try {
-    return parse(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    return parseStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {
     return undefined;
   }

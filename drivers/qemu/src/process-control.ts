@@ -73,6 +73,7 @@ export async function startProcess(st: QemuDriverState, obj: QemuDomainObj, def:
   obj.gotShutdown = false;
   obj.fakeReboot = false;
   obj.pendingStop = undefined;
+  obj.configChangedWhileRunning = false;
   obj.balloonKiB = live.currentMemory ?? live.memory;
   obj.setState(C.VIR_DOMAIN_PAUSED, C.VIR_DOMAIN_PAUSED_STARTING_UP);
   obj.armStopped();
