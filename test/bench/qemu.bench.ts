@@ -78,6 +78,7 @@ async function floorOnce(dir: string): Promise<{ ready: number; running: number;
   const sock: Socket = await new Promise((resolve) => {
     const s = netConnect(path, () => resolve(s));
   });
+  sock.on('error', () => undefined); // QEMU's end goes away at SIGTERM
   let buf = '';
   const waitFor = (needle: string): Promise<void> => new Promise((resolve) => {
     const check = (): boolean => {
