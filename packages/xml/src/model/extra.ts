@@ -25,7 +25,7 @@ export interface XmlExtra {
 export interface HasExtra {
   /** Unknown attributes/children of the element, written back as they were. */
   extra?: XmlExtra;
-  /** Unknown attributes of text-valued child elements (`<name foo='x'>`), by element name. */
+  /** Unknown parts of simple child elements (`<name foo='x'>`, `<dir path='/' foo='x'/>`), by element name. */
   textExtras?: Record<string, XmlExtra>;
 }
 

@@ -7,7 +7,7 @@ import { formatByteSize, readByteSize, readUUID, textElement, type ByteSize } fr
 import type { XmlElement } from '../tree/xml-node.js';
 import { formatXmlElement, markExpanded } from '../tree/xml-format.js';
 import { parseXmlDocument } from '../tree/xml-parse.js';
-import { checkEnum, missingAttr, VIR_FROM_STORAGE, xmlError } from '../util/codes.js';
+import { checkEnum, missingAttr, unsupported, VIR_FROM_STORAGE, xmlError } from '../util/codes.js';
 import { expectRoot } from '../domain/domain-parse.js';
 import { keepExtra } from '../domain/device-common.js';
 import { formatStorageTarget, parseStorageTarget, type StorageTarget } from './permissions.js';
@@ -48,6 +48,7 @@ function parseSource(el: XmlElement): StoragePoolSource {
     const hr = new ElementReader(h);
     const host: StoragePoolSource['hosts'][number] = {};
     const n = hr.attr('name');
+    if (n === undefined) throw xmlError('missing storage pool host name', VIR_FROM_STORAGE);
     if (n !== undefined) host.name = n;
     const p = hr.attr('port');
     if (p !== undefined) host.port = p;
@@ -58,24 +59,55 @@ function parseSource(el: XmlElement): StoragePoolSource {
     const dr = new ElementReader(d);
     const dev: StoragePoolSource['devices'][number] = {};
     const p = dr.attr('path');
+    if (p === undefined) throw xmlError('missing storage pool source device path', VIR_FROM_STORAGE);
     if (p !== undefined) dev.path = p;
     keepExtra(dr, dev);
     s.devices.push(dev);
   }
-  const dir = r.peek('dir');
-  if (dir && dir.attributes.length === 1 && dir.attributes[0]!.name === 'path' && !dir.children.length) {
-    r.use(dir);
-    s.dir = dir.attributes[0]!.value;
+  for (const [el, attr] of [['dir', 'path'], ['format', 'type']] as const) {
+    const c = r.peek(el);
+    const cr = c && new ElementReader(c);
+    const v = cr?.attr(attr);
+    if (!c || v === undefined) continue;
+    r.use(c);
+    if (el === 'dir') s.dir = v;
+    else s.format = v;
+    const extra = cr!.extra();
+    if (extra) (s.textExtras ??= {})[el] = extra;
   }
   const name = r.simpleText('name', s);
   if (name !== undefined) s.name = name;
-  const fmt = r.peek('format');
-  if (fmt && fmt.attributes.length === 1 && fmt.attributes[0]!.name === 'type' && !fmt.children.length) {
-    r.use(fmt);
-    s.format = fmt.attributes[0]!.value;
-  }
+  const auth = r.peek('auth');
+  const authType = auth?.attributes.find((a) => a.name === 'type')?.value;
+  if (authType !== undefined && authType !== 'chap' && authType !== 'ceph') throw unsupported(`unknown auth type '${authType}'`, VIR_FROM_STORAGE);
   keepExtra(r, s);
   return s;
+}
+
+/** What each pool type's backend requires of `<source>` (libvirt's VIR_STORAGE_POOL_SOURCE_* flags). */
+const NEEDS: Record<string, readonly ('host' | 'dir' | 'device' | 'adapter')[]> = {
+  fs: ['device'], netfs: ['host', 'dir'], disk: ['device'], iscsi: ['host'], 'iscsi-direct': ['host'], scsi: ['adapter'],
+  rbd: ['host'], sheepdog: ['host'], gluster: ['host'],
+};
+/** Source formats by pool type. */
+const POOL_FORMATS: Record<string, readonly string[]> = {
+  fs: ['auto', 'ext2', 'ext3', 'ext4', 'ufs', 'iso9660', 'udf', 'gfs', 'gfs2', 'vfat', 'hfs+', 'xfs', 'ocfs2', 'vmfs'],
+  netfs: ['auto', 'nfs', 'glusterfs', 'cifs'],
+  disk: ['unknown', 'dos', 'dvh', 'gpt', 'mac', 'bsd', 'pc98', 'sun', 'lvm2'],
+  logical: ['unknown', 'lvm2'],
+};
+
+function checkSource(type: string, src: StoragePoolSource | undefined, srcEl: XmlElement | undefined): void {
+  for (const need of NEEDS[type] ?? []) {
+    if (need === 'host' && !src?.hosts.length) throw xmlError('missing storage pool source host name', VIR_FROM_STORAGE);
+    if (need === 'dir' && src?.dir === undefined) throw xmlError('missing storage pool source path', VIR_FROM_STORAGE);
+    if (need === 'device' && !src?.devices.length) throw xmlError('missing storage pool source device name', VIR_FROM_STORAGE);
+    if (need === 'adapter' && !srcEl?.children.some((c) => c.type === 'element' && c.name === 'adapter')) {
+      throw xmlError('missing storage pool source adapter', VIR_FROM_STORAGE);
+    }
+  }
+  const formats = POOL_FORMATS[type];
+  if (formats && src?.format !== undefined && !formats.includes(src.format)) throw unsupported(`unknown pool format type ${src.format}`, VIR_FROM_STORAGE);
 }
 
 /** Parses a `<pool>` document. */
@@ -117,6 +149,7 @@ export function parseStoragePoolElement(root: XmlElement): StoragePoolDef {
     }
   }
   if (source) def.source = source;
+  checkSource(type, source, srcEl);
   const tgt = r.child('target');
   if (tgt) def.target = parseStorageTarget(tgt);
   const needsPath = ['dir', 'fs', 'netfs', 'logical', 'disk', 'iscsi', 'scsi', 'mpath', 'zfs', 'vstorage'].includes(type);
@@ -146,9 +179,9 @@ export function formatStoragePoolElement(def: StoragePoolDef): XmlElement {
           [
             ...s.hosts.map((h) => buildElement('host', [['name', h.name], ['port', h.port]], [], h.extra)),
             ...s.devices.map((d) => buildElement('device', [['path', d.path]], [], d.extra)),
-            s.dir !== undefined && buildElement('dir', [['path', s.dir]], []),
+            s.dir !== undefined && buildElement('dir', [['path', s.dir]], [], s.textExtras?.dir),
             textElement('name', s.name, s),
-            s.format !== undefined && buildElement('format', [['type', s.format]], []),
+            s.format !== undefined && buildElement('format', [['type', s.format]], [], s.textExtras?.format),
           ],
           s.extra,
         )),
