@@ -82,7 +82,7 @@ export async function copyData(src: FileHandle, dst: FileHandle, total: number, 
 
 /**
  * Clones a whole regular file to a new path. The destination is created first (O_EXCL, with
- * `mode`), then filled by `cp --reflink=auto --sparse=always` (`--reflink=always` when
+ * `mode`), then filled by `cp --reflink=auto --sparse=auto` (`--reflink=always` when
  * `reflink` is set): an in-kernel copy (copy_file_range) or a reflink where the file system
  * has them, holes kept, as fast as cp because it is cp. Progress is the destination's size,
  * polled; abort kills cp. Without cp on PATH, a sparse-aware 8 MiB-chunk copy does the work.
@@ -119,7 +119,7 @@ async function copyWithCp(src: string, dst: string, size: number, opts: CopyOpti
       }, 100)
     : undefined;
   try {
-    await run('cp', [`--reflink=${opts.reflink ? 'always' : 'auto'}`, '--sparse=always', '--', src, dst], { signal: opts.signal });
+    await run('cp', [`--reflink=${opts.reflink ? 'always' : 'auto'}`, '--sparse=auto', '--', src, dst], { signal: opts.signal });
     return true;
   } catch (e) {
     if ((e as { message?: string }).message?.includes("Cannot find 'cp'")) return false;
