@@ -44,6 +44,15 @@ export async function attempt<T>(message: string, fn: () => Promise<T>): Promise
   }
 }
 
+/** Runs `fn`; on failure rethrows with the library's message only (virsh adds no line). */
+export async function libvirtOnly<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    throw failure(e);
+  }
+}
+
 /** Options of one vksh invocation. */
 export interface CtlOptions {
   stdout: OutStream;

@@ -62,7 +62,8 @@ describe('vksh golden suite (virsh 9.0, test:///default)', function () {
         cpSync(join(here, 'golden', 'fixtures'), cwd, { recursive: true });
         const io = captureIO();
         const status = await runVksh(c.args, { ...io, cwd, env: {} });
-        const actual = { stdout: normalize(io.out(), c.args), stderr: io.err(), status };
+        const scrub = (s: string): string => s.replaceAll(cwd, '<cwd>');
+        const actual = { stdout: normalize(scrub(io.out()), c.args), stderr: scrub(io.err()), status };
         const expected = { stdout: normalize(c.stdout, c.args), stderr: c.stderr, status: c.status };
         if (gap && JSON.stringify(actual) !== JSON.stringify(expected)) {
           console.log(`    skipped: test-driver gap: ${gap}`);

@@ -3,7 +3,7 @@
  * domiflist, dumpxml. Output as virsh 9.0's cmdList, cmdDominfo and friends.
  */
 import type { Domain } from '../api.js';
-import { attempt, type Cmd, type Ctl } from '../context.js';
+import { attempt, type Cmd, type Ctl, libvirtOnly } from '../context.js';
 import { domainReasonName, domainStateName, field, withNewline } from '../format.js';
 import { lookupDomain } from '../lookup.js';
 import { formatTable } from '../table.js';
@@ -255,7 +255,7 @@ async function domuuid(ctl: Ctl, cmd: Cmd): Promise<void> {
 
 async function domblklist(ctl: Ctl, cmd: Cmd): Promise<void> {
   const { dom } = await lookupDomain(ctl, cmd);
-  const xml = parseXml(await attempt('Failed to get domain XML', () => dom.getXMLDesc(cmd.bool('inactive') ? VIR_DOMAIN_XML_INACTIVE : 0)));
+  const xml = parseXml(await libvirtOnly(() => dom.getXMLDesc(cmd.bool('inactive') ? VIR_DOMAIN_XML_INACTIVE : 0)));
   const details = cmd.bool('details');
   const rows = children(xml, 'devices/disk').map((d) => {
     const target = attr(d, 'target', 'dev') ?? '';
@@ -278,7 +278,7 @@ async function domblklist(ctl: Ctl, cmd: Cmd): Promise<void> {
 
 async function domiflist(ctl: Ctl, cmd: Cmd): Promise<void> {
   const { dom } = await lookupDomain(ctl, cmd);
-  const xml = parseXml(await attempt('Failed to get domain XML', () => dom.getXMLDesc(cmd.bool('inactive') ? VIR_DOMAIN_XML_INACTIVE : 0)));
+  const xml = parseXml(await libvirtOnly(() => dom.getXMLDesc(cmd.bool('inactive') ? VIR_DOMAIN_XML_INACTIVE : 0)));
   const ifaces = children(xml, 'devices/interface').map((i) => ({
     interface: attr(i, 'target', 'dev') ?? null,
     type: i.attrs.type ?? null,
@@ -301,7 +301,7 @@ async function dumpxml(ctl: Ctl, cmd: Cmd): Promise<void> {
   if (cmd.bool('inactive')) flags |= VIR_DOMAIN_XML_INACTIVE;
   if (cmd.bool('update-cpu')) flags |= 4;
   if (cmd.bool('migratable')) flags |= 8;
-  const xml = await attempt(`Failed to get XML of domain '${dom.getName()}'`, () => dom.getXMLDesc(flags));
+  const xml = await libvirtOnly(() => dom.getXMLDesc(flags));
   ctl.value(cmd, withNewline(xml), false);
 }
 

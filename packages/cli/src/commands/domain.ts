@@ -3,9 +3,9 @@
  * reboot, reset, destroy, save, restore, managedsave, managedsave-remove, setmem, setmaxmem,
  * setvcpus, autostart, attach-device, detach-device, domrename. Messages as virsh 9.0.
  */
-import type { Domain, JobOpts } from '../api.js';
-import { attempt, type Cmd, CmdError, type Ctl, failure } from '../context.js';
-import { readInput } from '../files.js';
+import type { Domain, JobOpts, StorageVol } from '../api.js';
+import { attempt, type Cmd, CmdError, type Ctl, failure, libvirtOnly } from '../context.js';
+import { readInput, userPath } from '../files.js';
 import { lookupDomain } from '../lookup.js';
 import { progressFor } from '../progress.js';
 import { attr, children, parseXml } from '../xml-lite.js';
@@ -104,32 +104,34 @@ async function undefine(ctl: Ctl, cmd: Cmd): Promise<void> {
   if (cmd.bool('keep-tpm')) flags |= 64;
   const removeAll = cmd.bool('remove-all-storage');
   const storage = cmd.str('storage')?.split(',') ?? [];
-  // Collect the volumes before the domain (and its XML) goes away.
-  const volumes: { target: string; source: string }[] = [];
+  // Collect the volumes before the domain (and its XML) goes away, as virsh does; disks that
+  // no pool manages are reported and left alone.
+  const volumes: { target: string; source: string; vol: StorageVol }[] = [];
   if (removeAll || storage.length) {
-    const xml = parseXml(await attempt('Failed to get domain XML', () => dom.getXMLDesc(2)));
+    const xml = parseXml(await libvirtOnly(() => dom.getXMLDesc(0)));
     for (const d of children(xml, 'devices/disk')) {
       const source = attr(d, 'source', 'file', 'dev', 'volume', 'name');
       const target = attr(d, 'target', 'dev') ?? '';
-      if (!source) continue;
-      if (removeAll || storage.includes(target) || storage.includes(source)) volumes.push({ target, source });
+      if (!source || !(removeAll || storage.includes(target) || storage.includes(source))) continue;
+      try {
+        volumes.push({ target, source, vol: await ctl.conn.lookupStorageVolByPath(source) });
+      } catch {
+        ctl.error(`Storage volume '${target}'(${source}) is not managed by libvirt. Remove it manually.\n`);
+      }
     }
   }
   await attempt(`Failed to undefine domain '${name}'`, () => dom.undefine(flags));
   ctl.print(`Domain '${name}' has been undefined\n`);
-  let failed = false;
+  const failed: string[] = [];
   for (const v of volumes) {
     try {
-      const vol = await ctl.conn.lookupStorageVolByPath(v.source);
-      await vol.delete(0);
+      await v.vol.delete(cmd.bool('delete-storage-volume-snapshots') ? 2 : 0);
       ctl.print(`Volume '${v.target}'(${v.source}) removed.\n`);
     } catch (e) {
-      ctl.error(`Failed to remove storage volume '${v.target}'(${v.source})`);
-      ctl.error(failure(e).message);
-      failed = true;
+      failed.push(`Failed to remove storage volume '${v.target}'(${v.source})`, failure(e).message);
     }
   }
-  if (failed) throw new CmdError('Storage volume deletion is supported only on stopped domains');
+  if (failed.length) throw new CmdError(failed);
 }
 
 async function save(ctl: Ctl, cmd: Cmd): Promise<void> {
@@ -146,7 +148,8 @@ async function save(ctl: Ctl, cmd: Cmd): Promise<void> {
   try {
     await attempt(`Failed to save domain '${name}' to ${file}`, () =>
       // plain virDomainSave unless flags or XML ask for virDomainSaveFlags, as virsh
-      dom.save(file, dxml === undefined && flags === 0 ? { onProgress: progress?.update } : { dxml, flags, onProgress: progress?.update }),
+      // the library gets an absolute path, as libvirt's client makes it; messages keep the user's
+      dom.save(userPath(ctl, file), dxml === undefined && flags === 0 ? { onProgress: progress?.update } : { dxml, flags, onProgress: progress?.update }),
     );
   } finally {
     progress?.done();
@@ -169,7 +172,7 @@ async function restore(ctl: Ctl, cmd: Cmd): Promise<void> {
   const opts: JobOpts & { dxml?: string; flags?: number } = { onProgress: progress?.update };
   if (dxml !== undefined || flags !== 0) Object.assign(opts, { dxml, flags });
   try {
-    await attempt(`Failed to restore domain from ${file}`, () => ctl.conn.restoreDomain(file, opts));
+    await attempt(`Failed to restore domain from ${file}`, () => ctl.conn.restoreDomain(userPath(ctl, file), opts));
   } finally {
     progress?.done();
   }
@@ -204,12 +207,8 @@ async function setmem(ctl: Ctl, cmd: Cmd): Promise<void> {
   const flags = affectFlags(cmd);
   const bytes = cmd.scaled('size', 1024)!;
   const kib = Math.ceil(bytes / 1024);
-  try {
-    if (flags === 0 && !cmd.bool('current')) await dom.setMemory(kib);
-    else await dom.setMemoryFlags(kib, flags);
-  } catch (e) {
-    throw failure(e);
-  }
+  // virsh 9.0 always calls virDomainSetMemoryFlags (AFFECT_CURRENT without options)
+  await libvirtOnly(() => dom.setMemoryFlags(kib, flags));
 }
 
 async function setmaxmem(ctl: Ctl, cmd: Cmd): Promise<void> {
@@ -217,10 +216,7 @@ async function setmaxmem(ctl: Ctl, cmd: Cmd): Promise<void> {
   const flags = affectFlags(cmd);
   const bytes = cmd.scaled('size', 1024)!;
   const kib = Math.ceil(bytes / 1024);
-  await attempt('Unable to change MaxMemorySize', async () => {
-    if (flags === 0 && !cmd.bool('current')) await dom.setMaxMemory(kib);
-    else await dom.setMemoryFlags(kib, flags | 4);
-  });
+  await attempt('Unable to change MaxMemorySize', () => dom.setMemoryFlags(kib, flags | 4));
 }
 
 async function setvcpus(ctl: Ctl, cmd: Cmd): Promise<void> {
@@ -230,12 +226,7 @@ async function setvcpus(ctl: Ctl, cmd: Cmd): Promise<void> {
   if (cmd.bool('maximum')) flags |= 4;
   if (cmd.bool('guest')) flags |= 8;
   if (cmd.bool('hotpluggable')) flags |= 16;
-  try {
-    if (flags === 0 && !cmd.bool('current')) await dom.setVcpus(count);
-    else await dom.setVcpusFlags(count, flags);
-  } catch (e) {
-    throw failure(e);
-  }
+  await libvirtOnly(() => dom.setVcpusFlags(count, flags));
 }
 
 async function autostart(ctl: Ctl, cmd: Cmd): Promise<void> {

@@ -57,6 +57,9 @@ const CORE_TYPES: Record<string, EventRecord['type']> = {
 };
 
 async function event(ctl: Ctl, cmd: Cmd): Promise<void> {
+  cmd.exclusive('all', 'event');
+  cmd.exclusive('list', 'all');
+  cmd.exclusive('list', 'event');
   if (cmd.bool('list')) {
     for (const n of EVENT_NAMES) ctl.print(`${n}\n`);
     return;

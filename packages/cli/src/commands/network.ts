@@ -3,7 +3,7 @@
  * net-destroy, net-undefine, net-autostart, net-uuid, net-name. Output as virsh-network.c.
  */
 import type { Network } from '../api.js';
-import { attempt, type Cmd, CmdError, type Ctl } from '../context.js';
+import { attempt, type Cmd, CmdError, type Ctl, libvirtOnly } from '../context.js';
 import { readInput } from '../files.js';
 import { byNameCI, field, withNewline, yesNo } from '../format.js';
 import { lookupNetwork } from '../lookup.js';
@@ -95,7 +95,7 @@ async function netInfo(ctl: Ctl, cmd: Cmd): Promise<void> {
 
 async function netDumpxml(ctl: Ctl, cmd: Cmd): Promise<void> {
   const { net } = await lookupNetwork(ctl, cmd);
-  const xml = await attempt(`Failed to get XML of network`, () => net.getXMLDesc(cmd.bool('inactive') ? 1 : 0));
+  const xml = await libvirtOnly(() => net.getXMLDesc(cmd.bool('inactive') ? 1 : 0));
   ctl.value(cmd, withNewline(xml), false);
 }
 

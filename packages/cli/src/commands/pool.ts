@@ -4,7 +4,7 @@
  * pool-refresh, pool-autostart. Output as virsh-pool.c.
  */
 import type { StoragePool } from '../api.js';
-import { attempt, type Cmd, CmdError, type Ctl } from '../context.js';
+import { attempt, type Cmd, CmdError, type Ctl, libvirtOnly } from '../context.js';
 import { readInput } from '../files.js';
 import { byNameCI, field, poolStateName, prettyCapacity, withNewline, yesNo } from '../format.js';
 import { lookupPool } from '../lookup.js';
@@ -148,7 +148,7 @@ async function poolInfo(ctl: Ctl, cmd: Cmd): Promise<void> {
 
 async function poolDumpxml(ctl: Ctl, cmd: Cmd): Promise<void> {
   const { pool } = await lookupPool(ctl, cmd);
-  const xml = await attempt('Failed to get pool XML', () => pool.getXMLDesc(cmd.bool('inactive') ? 1 : 0));
+  const xml = await libvirtOnly(() => pool.getXMLDesc(cmd.bool('inactive') ? 1 : 0));
   ctl.value(cmd, withNewline(xml), false);
 }
 

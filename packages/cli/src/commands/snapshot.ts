@@ -3,7 +3,7 @@
  * snapshot-delete, snapshot-dumpxml. Output as virsh-snapshot.c.
  */
 import type { Domain, Snapshot } from '../api.js';
-import { attempt, type Cmd, CmdError, type Ctl, failure } from '../context.js';
+import { attempt, type Cmd, CmdError, type Ctl, failure, libvirtOnly } from '../context.js';
 import { withNewline } from '../format.js';
 import { lookupDomain } from '../lookup.js';
 import { formatTable } from '../table.js';
@@ -57,7 +57,12 @@ async function snapshotCreateAs(ctl: Ctl, cmd: Cmd): Promise<void> {
     ctl.print(xml + '\n');
     return;
   }
-  const snap = await attempt('Failed to create snapshot', () => dom.snapshotCreateXML(xml, createFlags(cmd)));
+  let snap: Snapshot;
+  try {
+    snap = await dom.snapshotCreateXML(xml, createFlags(cmd));
+  } catch (e) {
+    throw failure(e);
+  }
   // virsh prints this without a newline; the command's blank line ends it
   ctl.extra(`Domain snapshot ${snap.getName()} created`);
 }
@@ -132,16 +137,29 @@ async function snapshotList(ctl: Ctl, cmd: Cmd): Promise<void> {
   cmd.exclusive('tree', 'name');
   cmd.exclusive('parent', 'roots');
   cmd.exclusive('parent', 'tree');
-  let snaps: Snapshot[];
+  cmd.exclusive('current', 'from');
+  let from = cmd.str('from');
   if (cmd.bool('current')) {
-    snaps = (await dom.hasCurrentSnapshot(0)) ? [await dom.snapshotCurrent(0)] : [];
-  } else {
-    snaps = await attempt('Failed to list snapshots', () => dom.listAllSnapshots(listFlags(cmd)));
+    // --current is --from with the current snapshot
+    try {
+      from = (await dom.snapshotCurrent(0)).getName();
+    } catch (e) {
+      throw failure(e);
+    }
+  }
+  let snaps: Snapshot[];
+  try {
+    snaps = await dom.listAllSnapshots(listFlags(cmd));
+  } catch (e) {
+    throw failure(e);
   }
   const all = await Promise.all(snaps.map(snapFacts));
   if (!cmd.bool('topological')) all.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const from = cmd.str('from');
-  const shown = from === undefined ? all : all.filter((s) => isDescendant(all, s, from, cmd.bool('descendants')));
+  const tree = cmd.bool('tree');
+  const shown =
+    from === undefined
+      ? all
+      : all.filter((s) => (tree && s.name === from) || isDescendant(all, s, from!, tree || cmd.bool('descendants')));
   if (ctl.wantsJSON(cmd)) {
     ctl.printJSON(shown);
     return;
@@ -221,7 +239,7 @@ async function snapshotCurrent(ctl: Ctl, cmd: Cmd): Promise<void> {
     ctl.value(cmd, snap.getName(), false);
     return;
   }
-  ctl.value(cmd, withNewline(await attempt('Failed to get snapshot XML', () => snap.getXMLDesc(cmd.bool('security-info') ? 1 : 0))), false);
+  ctl.value(cmd, withNewline(await libvirtOnly(() => snap.getXMLDesc(cmd.bool('security-info') ? 1 : 0))), false);
 }
 
 async function snapshotRevert(ctl: Ctl, cmd: Cmd): Promise<void> {
@@ -264,7 +282,7 @@ async function snapshotDumpxml(ctl: Ctl, cmd: Cmd): Promise<void> {
   } catch (e) {
     throw failure(e);
   }
-  ctl.value(cmd, withNewline(await attempt('Failed to get snapshot XML', () => snap.getXMLDesc(cmd.bool('security-info') ? 1 : 0))), false);
+  ctl.value(cmd, withNewline(await libvirtOnly(() => snap.getXMLDesc(cmd.bool('security-info') ? 1 : 0))), false);
 }
 
 /** The snapshot group. */

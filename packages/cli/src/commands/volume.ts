@@ -6,7 +6,7 @@
 import { statSync } from 'node:fs';
 import type { Transform } from 'node:stream';
 import type { StorageVol } from '../api.js';
-import { attempt, type Cmd, CmdError, type Ctl, parseScaled } from '../context.js';
+import { attempt, type Cmd, CmdError, type Ctl, libvirtOnly, parseScaled } from '../context.js';
 import { readInput, strerror, userPath } from '../files.js';
 import { byNameCI, field, prettyCapacity, volTypeName, withNewline } from '../format.js';
 import { lookupPool, lookupVol } from '../lookup.js';
@@ -71,7 +71,7 @@ async function volInfo(ctl: Ctl, cmd: Cmd): Promise<void> {
 
 async function volDumpxml(ctl: Ctl, cmd: Cmd): Promise<void> {
   const { vol } = await lookupVol(ctl, cmd);
-  ctl.value(cmd, withNewline(await attempt('Failed to get volume XML', () => vol.getXMLDesc(0))), false);
+  ctl.value(cmd, withNewline(await libvirtOnly(() => vol.getXMLDesc(0))), false);
 }
 
 async function volCreate(ctl: Ctl, cmd: Cmd): Promise<void> {
@@ -101,9 +101,7 @@ async function volCreateAs(ctl: Ctl, cmd: Cmd): Promise<void> {
   if (format) xml += `  <target>\n    <format type='${esc(format)}'/>\n  </target>\n`;
   if (backing) {
     // The backing volume may be named in this pool or by key/path, as virsh resolves it.
-    const bvol = await lookupVol(ctl, cmd, 'backing-vol').catch(() => {
-      throw new CmdError(`Failed to get backing vol '${backing}'`);
-    });
+    const bvol = await lookupVol(ctl, cmd, 'backing-vol');
     const bpath = await volPath(bvol.vol);
     xml += `  <backingStore>\n    <path>${esc(bpath)}</path>\n`;
     const bfmt = cmd.str('backing-vol-format');

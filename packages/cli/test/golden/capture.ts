@@ -22,7 +22,9 @@ for (const args of GOLDEN_CASES) {
   const res = spawnSync('virsh', args, { cwd, encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' }, input: '' });
   rmSync(cwd, { recursive: true, force: true });
   if (res.error) throw res.error;
-  out.push({ args, stdout: res.stdout, stderr: res.stderr, status: res.status ?? -1 });
+  // libvirt reports some paths made absolute: the scratch directory is stored as <cwd>
+  const scrub = (s: string): string => s.replaceAll(cwd, '<cwd>');
+  out.push({ args, stdout: scrub(res.stdout), stderr: scrub(res.stderr), status: res.status ?? -1 });
 }
 writeFileSync(join(here, 'cases.json'), JSON.stringify(out, null, 1) + '\n');
 console.log(`captured ${out.length} cases from virsh`);
