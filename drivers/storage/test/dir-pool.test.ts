@@ -99,7 +99,7 @@ describe('storage driver: dir pool', function () {
   it('refuses a second pool on the same directory and unknown pool types', async () => {
     await assert.rejects(conn.defineStoragePoolXML(dirPoolXML('vkst-dup', dir)), /Storage source conflict with pool: 'vkst-dir'/);
     await rejectsCode(
-      conn.defineStoragePoolXML(`<pool type='rbd'><name>vkst-rbd</name><source><name>x</name></source></pool>`),
+      conn.defineStoragePoolXML(`<pool type='logical'><name>vkst-vg</name><source><name>vkst-vg</name></source><target><path>/dev/vkst-vg</path></target></pool>`),
       VIR_ERR_NO_SUPPORT,
     );
   });
