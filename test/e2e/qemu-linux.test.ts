@@ -50,7 +50,13 @@ describe('qemu driver: Linux guest under TCG', function () {
   before(function () {
     requireHost(this, { binaries: ['qemu-system-x86_64', 'apt-get', 'dpkg', 'cpio'], paths: ['/bin/busybox'] });
     this.timeout(180_000);
-    img = ensureGuestImage();
+    try {
+      img = ensureGuestImage();
+    } catch (e) {
+      if (process.env.VIRTKIT_REQUIRE_HOST === '1') throw e;
+      console.log(`    skipped: cannot build the Linux test guest: ${(e as Error).message.split('\n')[0]}`);
+      this.skip();
+    }
   });
   beforeEach(async () => {
     root = tempRoot('linux');
