@@ -26,7 +26,7 @@ export interface StorageVolDef extends HasExtra {
   backingStore?: StorageTarget;
 }
 
-/** Options of volume parsing: the type of the pool the volume belongs to (default 'dir'). */
+/** Options of volume parsing: the type of the pool the volume belongs to (formats are checked against it). */
 export interface ParseStorageVolOptions {
   poolType?: string;
 }
@@ -69,8 +69,9 @@ export function parseStorageVolElement(root: XmlElement, opts: ParseStorageVolOp
   const tgt = r.child('target');
   if (tgt) {
     def.target = parseStorageTarget(tgt);
-    const pool = opts.poolType ?? 'dir';
-    const formats = FILE_POOLS.includes(pool) ? FILE_FORMATS : pool === 'disk' ? PARTITION_FORMATS : undefined;
+    // without the pool type, any format some pool type accepts passes
+    const pool = opts.poolType;
+    const formats = pool === undefined ? [...FILE_FORMATS, ...PARTITION_FORMATS] : FILE_POOLS.includes(pool) ? FILE_FORMATS : pool === 'disk' ? PARTITION_FORMATS : undefined;
     const fmt = def.target.format;
     if (fmt !== undefined && formats && !formats.includes(fmt)) throw unsupported(`unknown volume format type ${fmt}`, VIR_FROM_STORAGE);
     const features = tgt.children.find((c): c is XmlElement => c.type === 'element' && c.name === 'features');
