@@ -60,10 +60,16 @@ export function handleMonitorEvent(st: QemuDriverState, obj: QemuDomainObj, e: Q
       lifecycleAction(st, obj, obj.def.onPoweroff ?? 'destroy', { reason: C.VIR_DOMAIN_SHUTOFF_SHUTDOWN, detail: C.VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN });
       return;
     }
+    case 'WATCHDOG':
+      // action pause: the STOP that follows is a watchdog pause (libvirt: paused (watchdog)).
+      if (data.action === 'pause') obj.pendingPauseReason = C.VIR_DOMAIN_PAUSED_WATCHDOG;
+      return;
     case 'STOP': {
       if (obj.state !== C.VIR_DOMAIN_RUNNING || obj.gotShutdown) return;
-      obj.setState(C.VIR_DOMAIN_PAUSED, obj.pendingPauseReason ?? C.VIR_DOMAIN_PAUSED_UNKNOWN);
-      st.emit(obj, C.VIR_DOMAIN_EVENT_SUSPENDED, C.VIR_DOMAIN_EVENT_SUSPENDED_PAUSED);
+      const reason = obj.pendingPauseReason ?? C.VIR_DOMAIN_PAUSED_UNKNOWN;
+      if (reason === C.VIR_DOMAIN_PAUSED_WATCHDOG) obj.pendingPauseReason = undefined;
+      obj.setState(C.VIR_DOMAIN_PAUSED, reason);
+      st.emit(obj, C.VIR_DOMAIN_EVENT_SUSPENDED, reason === C.VIR_DOMAIN_PAUSED_WATCHDOG ? C.VIR_DOMAIN_EVENT_SUSPENDED_WATCHDOG : C.VIR_DOMAIN_EVENT_SUSPENDED_PAUSED);
       void st.saveStatus(obj);
       return;
     }
