@@ -34,9 +34,10 @@ function requestedURI(argv) {
 }
 
 // The bundle carries the test driver only. Other drivers load from node_modules, and must see
-// the same core as vksh: those URIs run the unbundled build.
+// the same core as vksh: those URIs (and the default one, found by probing) run the unbundled
+// build. (Node 20 also drops dynamic import() support from code restored from a code cache.)
 const uri = requestedURI(process.argv.slice(2));
-if (uri !== undefined && !/^test(\+[^:]*)?:/i.test(uri)) {
+if (uri === undefined || !/^test(\+[^:]*)?:/i.test(uri)) {
   import(path.join(__dirname, '..', 'dist', 'run.js'));
   return;
 }
@@ -62,9 +63,6 @@ try {
 const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
   filename: file,
   cachedData,
-  // Only drivers the bundle lacks are imported at run time; a callback (rather than the
-  // main-context loader constant) keeps Node's ESM loader unloaded until that happens.
-  importModuleDynamically: (specifier) => import(specifier),
 });
 // VKSH_WRITE_CODE_CACHE=1 (the bundle step) stores the cache after a representative run, so
 // it holds the functions that run compiled too; a cache V8 rejects is rebuilt the same way.

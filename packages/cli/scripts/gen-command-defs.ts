@@ -104,7 +104,9 @@ export interface CommandDef {
 }
 
 /** Every command vksh parses, in virsh's help order within each group. */
-export const COMMAND_DEFS: readonly CommandDef[] = ${JSON.stringify(defs, null, 1)};
+export const COMMAND_DEFS: readonly CommandDef[] = [
+${defs.map((d) => '  ' + JSON.stringify(d)).join(',\n')},
+];
 `;
 writeFileSync(join(here, '..', 'src', 'command-defs.ts'), body);
 console.log(`wrote ${defs.length} command definitions`);

@@ -4,7 +4,7 @@
  */
 import type { Connection } from './api.js';
 import { isVirtError, loadCore } from './api.js';
-import { registerBundledDriver } from './driver-loader.js';
+import { bundleRefusal, registerBundledDriver } from './driver-loader.js';
 import type { OptValue, ParsedCommand } from './parser.js';
 
 /** Where vksh writes; `isTTY` on stderr enables progress bars. */
@@ -130,6 +130,8 @@ export class Ctl {
   /** Opens (or replaces) the connection; on failure keeps the old one, as virsh's connect. */
   async connect(uri: string | undefined, readOnly: boolean): Promise<void> {
     const core = loadCore();
+    const refusal = bundleRefusal(uri);
+    if (refusal) throw new CmdError(['failed to connect to the hypervisor', refusal]);
     await registerBundledDriver(core.registerDriver?.bind(core), uri);
     let conn: Connection;
     try {

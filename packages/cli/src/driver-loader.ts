@@ -8,10 +8,25 @@
 export type DriverModuleLoader = () => Promise<{ driver: unknown }>;
 
 const loaders = new Map<string, DriverModuleLoader>();
+/** Schemes the running bundle carries; undefined when vksh runs unbundled. */
+let bundled: Set<string> | undefined;
 
 /** Declares how to load the driver of `scheme` (called by the bundle's entry). */
 export function setDriverLoader(scheme: string, loader: DriverModuleLoader): void {
   loaders.set(scheme, loader);
+  (bundled ??= new Set()).add(scheme);
+}
+
+/**
+ * Why `uri` cannot be opened by this process, if so: the bundled bin cannot import other
+ * drivers (each would bring its own copy of core), so `connect` to them in a bundled shell
+ * is refused with a hint instead of failing obscurely.
+ */
+export function bundleRefusal(uri: string | undefined): string | undefined {
+  if (!bundled) return undefined;
+  const scheme = uriScheme(uri);
+  if (scheme !== undefined && bundled.has(scheme)) return undefined;
+  return `this vksh session runs the bundle with the ${[...bundled].join(', ')} driver only: start vksh with -c ${uri ?? 'URI'}`;
 }
 
 /** The scheme of a URI: `test` in `test:///default`, `qemu` in `qemu+ssh://h/system`. */
