@@ -332,9 +332,10 @@ export class PoolOps {
   async storagePoolGetXMLDesc(ref: StoragePoolRef, flags: number): Promise<string> {
     checkFlags(flags, VIR_STORAGE_XML_INACTIVE, 'storagePoolGetXMLDesc');
     const p = getPool(this.#s, ref);
-    const inactive = !!(flags & VIR_STORAGE_XML_INACTIVE);
-    const doc = inactive && p.newDoc ? p.newDoc : p.doc;
-    return formatPool(doc, { inactive, active: p.active, live: p.active ? await livePerms(p) : undefined });
+    // libvirt: --inactive shows the pending definition when there is one, else the live one
+    const pending = !!(flags & VIR_STORAGE_XML_INACTIVE) && p.newDoc !== undefined;
+    const live = p.active && !pending;
+    return formatPool(pending ? p.newDoc! : p.doc, { active: live, live: live ? await livePerms(p) : undefined });
   }
 
   async storagePoolGetAutostart(ref: StoragePoolRef): Promise<boolean> {

@@ -120,7 +120,7 @@ export class StorageState {
 
   /** Writes the persistent definition atomically. */
   async saveConfig(pool: PoolObj): Promise<void> {
-    await writeFileAtomic(this.configFile(pool.def.name), formatPool(pool.newDoc ?? pool.doc, { inactive: true }) + '\n');
+    await writeFileAtomic(this.configFile(pool.def.name), formatPool(pool.newDoc ?? pool.doc) + '\n');
   }
 
   /** Removes the persistent definition and autostart link. */
@@ -135,7 +135,7 @@ export class StorageState {
 
   /** Records that the pool is active (so a later process finds it running). */
   async saveState(pool: PoolObj): Promise<void> {
-    await writeFileAtomic(this.stateFile(pool.def.name), formatPool(pool.doc, { inactive: true }) + '\n');
+    await writeFileAtomic(this.stateFile(pool.def.name), formatPool(pool.doc) + '\n');
   }
 
   async deleteState(pool: PoolObj): Promise<void> {

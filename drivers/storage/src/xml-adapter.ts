@@ -82,17 +82,17 @@ function fmtPerms(p: Permissions): NonNullable<StorageTarget['permissions']> {
 }
 
 /**
- * Formats a pool as libvirt's pool-dumpxml: sizes from the last refresh (0 for inactive
- * pools); live target permissions when `live` is given (active pools), else as defined.
+ * Formats a pool as libvirt's pool-dumpxml: sizes from the last refresh when `active` (else
+ * 0), target permissions as found on disk when `live` is given, else as defined.
  */
-export function formatPool(doc: PoolDoc, opts: { inactive?: boolean; live?: Permissions; active?: boolean } = {}): string {
+export function formatPool(doc: PoolDoc, opts: { live?: Permissions; active?: boolean } = {}): string {
   const x: StoragePoolDef = structuredClone(doc.xml);
   const d = doc.def;
-  const sized = opts.active && !opts.inactive;
+  const sized = !!opts.active;
   x.capacity = { bytes: sized ? d.capacity : 0 };
   x.allocation = { bytes: sized ? d.allocation : 0 };
   x.available = { bytes: sized ? d.available : 0 };
-  if (opts.live && !opts.inactive && x.target) {
+  if (opts.live && x.target) {
     x.target.permissions = { ...fmtPerms({ ...opts.live, label: x.target.permissions?.label }), extra: x.target.permissions?.extra };
   }
   return formatStoragePoolXML(x);
