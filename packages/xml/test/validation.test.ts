@@ -21,13 +21,13 @@ const PARSERS: Record<CaseKind, (s: string) => unknown> = {
   'snapshot-redefine': (s) => x.parseDomainSnapshotXML(s, { redefine: true }),
 };
 
-function ours(kind: CaseKind, xml: string): { code: number; message: string } | null {
+function ours(kind: CaseKind, xml: string, withDomain = false): { code: number; domain?: number; message: string } | null {
   try {
     PARSERS[kind](xml);
     return null;
   } catch (e) {
     assert.ok(e instanceof VirtError, `not a VirtError: ${String(e)}`);
-    return { code: e.code, message: e.message };
+    return withDomain ? { code: e.code, domain: e.domain, message: e.message } : { code: e.code, message: e.message };
   }
 }
 
@@ -50,18 +50,18 @@ describe('validation errors as libvirt 9.0', () => {
       }
     });
 
-    it('every case gives the same code and message as libvirt', () => {
+    it('every case gives the same code, error domain and message as libvirt', () => {
       const res = spawnSync('/usr/bin/python3', [join(here, 'support', 'libvirt-define.py')], {
         input: JSON.stringify(CASES.map((c) => ({ kind: c.kind, xml: c.xml }))),
         encoding: 'utf8',
       });
       assert.equal(res.status, 0, res.stderr);
-      const theirs = JSON.parse(res.stdout) as { ok: boolean; code?: number; message?: string }[];
+      const theirs = JSON.parse(res.stdout) as { ok: boolean; code?: number; domain?: number; message?: string }[];
       const mismatches: string[] = [];
       CASES.forEach((c, i) => {
         const t = theirs[i]!;
-        const lib = t.ok ? null : { code: t.code!, message: t.message! };
-        const mine = ours(c.kind, c.xml);
+        const lib = t.ok ? null : { code: t.code!, domain: t.domain!, message: t.message! };
+        const mine = ours(c.kind, c.xml, true);
         if (JSON.stringify(lib) !== JSON.stringify(mine)) mismatches.push(`${c.name}: libvirt ${JSON.stringify(lib)} virtkit ${JSON.stringify(mine)}`);
       });
       assert.deepEqual(mismatches, []);
