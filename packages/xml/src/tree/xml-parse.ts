@@ -253,7 +253,7 @@ class Parser {
         const digits = ref.slice(hex ? 2 : 1);
         const code = digits && /^[0-9a-fA-F]+$/.test(digits) && (hex || /^[0-9]+$/.test(digits)) ? parseInt(digits, hex ? 16 : 10) : NaN;
         if (!(code === 9 || code === 10 || code === 13 || (code >= 32 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0x10ffff && code !== 0xfffe && code !== 0xffff))) {
-          this.#fail(`xmlParseCharRef: invalid xmlChar value ${Number.isNaN(code) ? 0 : code}`, at + amp);
+          this.#fail(`xmlParseCharRef: invalid xmlChar value ${Number.isNaN(code) ? 0 : code}`, at + semi + 1);
         }
         out += String.fromCodePoint(code);
       } else {

@@ -246,4 +246,8 @@ export const CASES: InvalidCase[] = [
   {"name": "dir pool format ignored", "kind": "pool", "xml": "<pool type='dir'><name>p</name><source><format type='foo'/></source><target><path>/tmp/p</path></target></pool>", "expect": null},
   {"name": "fs pool format", "kind": "pool", "xml": "<pool type='fs'><name>p</name><source><device path='/dev/sdb'/><format type='foo'/></source><target><path>/tmp/p</path></target></pool>", "expect": {"code": 67, "message": "unsupported configuration: unknown pool format type foo"}},
   {"name": "logical pool", "kind": "pool", "xml": "<pool type='logical'><name>p</name><target><path>/tmp/p</path></target></pool>", "expect": null},
+  // character data, generated from libvirt 9.0 answers
+  {"name": "invalid character reference", "kind": "domain", "xml": "<domain type='test'><name>x</name><description>a\nf&#1;g</description><memory>1024</memory><os><type>hvm</type></os></domain>", "expect": {"code": 35, "message": "(domain_definition):2: xmlParseCharRef: invalid xmlChar value 1\nf&#1;g</description><memory>1024</memory><os><type>hvm</type></os></domain>\n-----^"}},
+  {"name": "escapes in names and text", "kind": "domain", "xml": "<domain type='test'><name>q'n\"&amp;</name><title>t'\"&lt;&gt;</title><memory>1024</memory><os><type>hvm</type></os></domain>", "expect": null},
+  {"name": "attribute white space normalised", "kind": "domain", "xml": "<domain type='test'><name>x</name><memory unit='\nKiB'>1024</memory><os><type>hvm</type></os></domain>", "expect": {"code": 8, "message": "invalid argument: unknown suffix ' KiB'"}},
 ];
