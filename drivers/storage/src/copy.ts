@@ -2,11 +2,16 @@
  * Byte copying for clones, wipes and streams: large buffers, sparse-aware (zero chunks are
  * skipped on fresh files and left as holes), reflink when asked, progress and AbortSignal.
  */
+import { randomBytes } from 'node:crypto';
 import { constants, promises as fsp } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { FileHandle } from 'node:fs/promises';
 import type { JobOptions } from '@virtkit/core';
 import { VIR_ERR_OPERATION_UNSUPPORTED } from './constants.js';
 import { run, storageError, systemError, throwIfAborted } from './util.js';
+
+/** Prefix of the driver's temporary files in pool directories (never listed as volumes). */
+export const TMP_PREFIX = '.virtkit-tmp-';
 
 /** Chunk size for copies and streams: large enough to keep syscall overhead negligible. */
 export const COPY_CHUNK = 8 * 1024 * 1024;
@@ -81,37 +86,39 @@ export async function copyData(src: FileHandle, dst: FileHandle, total: number, 
 }
 
 /**
- * Clones a whole regular file to a new path. The destination is created first (O_EXCL, with
- * `mode`), then filled by `cp --reflink=auto --sparse=auto` (`--reflink=always` when
- * `reflink` is set): an in-kernel copy (copy_file_range) or a reflink where the file system
- * has them, holes kept, as fast as cp because it is cp. Progress is the destination's size,
- * polled; abort kills cp. Without cp on PATH, a sparse-aware 8 MiB-chunk copy does the work.
- * On failure the destination is removed.
+ * Clones a whole regular file to a new path with `cp --reflink=auto --sparse=auto`
+ * (`--reflink=always` when `reflink` is set): a reflink where the file system has them, else
+ * an in-kernel copy (copy_file_range) with holes kept — as fast as cp because it is cp. cp
+ * writes a fresh temporary file next to the destination (never an existing file: ext4 flushes
+ * files truncated and rewritten), which is then linked to `dstPath` without replacing anything
+ * (EEXIST if a file appeared there) and unlinked. Progress is the file's size, polled; abort
+ * kills cp. Without cp on PATH, a sparse-aware 8 MiB-chunk copy does the work. On failure
+ * nothing is left behind.
  */
 export async function cloneFile(srcPath: string, dstPath: string, mode: number, opts: CopyOptions & { reflink?: boolean } = {}): Promise<void> {
-  let created = false;
+  const tmp = join(dirname(dstPath), `${TMP_PREFIX}${randomBytes(6).toString('hex')}`);
+  let linked = false;
   try {
     const size = (await fsp.stat(srcPath).catch((e) => Promise.reject(systemError(`cannot open volume '${srcPath}'`, e)))).size;
-    const d = await fsp.open(dstPath, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode).catch((e) =>
-      Promise.reject(systemError(`cannot create file '${dstPath}'`, e)),
-    );
-    created = true;
-    await d.close();
     throwIfAborted(opts.signal, opts.what ?? 'copy');
     opts.onProgress?.(0, size);
-    if (!(await copyWithCp(srcPath, dstPath, size, opts))) {
+    if (!(await copyWithCp(srcPath, tmp, size, opts))) {
       if (opts.reflink) throw storageError(VIR_ERR_OPERATION_UNSUPPORTED, 'reflink clones need cp(1)');
-      await copyChunked(srcPath, dstPath, size, opts);
+      await copyChunked(srcPath, tmp, size, opts);
     }
-    await fsp.chmod(dstPath, mode);
+    await fsp.chmod(tmp, mode);
+    await fsp.link(tmp, dstPath).catch((e) => Promise.reject(systemError(`cannot create file '${dstPath}'`, e)));
+    linked = true;
+    await fsp.unlink(tmp);
     opts.onProgress?.(size, size);
   } catch (e) {
-    if (created) await fsp.rm(dstPath, { force: true }).catch(() => {});
+    await fsp.rm(tmp, { force: true }).catch(() => {});
+    if (linked) await fsp.rm(dstPath, { force: true }).catch(() => {});
     throw systemError(`failed to clone '${srcPath}' to '${dstPath}'`, e);
   }
 }
 
-/** Runs cp into the existing `dst`; false when cp is not available. */
+/** Runs cp to the new file `dst`; false when cp is not available. */
 async function copyWithCp(src: string, dst: string, size: number, opts: CopyOptions & { reflink?: boolean }): Promise<boolean> {
   const poll = opts.onProgress
     ? setInterval(() => {
@@ -129,11 +136,11 @@ async function copyWithCp(src: string, dst: string, size: number, opts: CopyOpti
   }
 }
 
-/** The fallback: a sparse-aware chunked copy into the existing, empty `dst`. */
+/** The fallback: a sparse-aware chunked copy into the new file `dst`. */
 async function copyChunked(srcPath: string, dstPath: string, size: number, opts: CopyOptions): Promise<void> {
   const s = await fsp.open(srcPath, 'r');
   try {
-    const d = await fsp.open(dstPath, 'r+');
+    const d = await fsp.open(dstPath, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
     try {
       await copyData(s, d, size, { ...opts, sparse: opts.sparse ?? true });
       await d.truncate(size);

@@ -158,6 +158,7 @@ describe('storage driver: dir pool', function () {
     assert.ok((await c1.getInfo()).allocation <= 5 * MiB, 'clone stays sparse');
     await assert.rejects(pool.createVolXMLFrom(volXML('reflink.img', 0), src, VIR_STORAGE_VOL_CREATE_REFLINK), /clone|reflink|Operation not supported|Invalid/i);
     assert.ok(!existsSync(join(dir, 'reflink.img')), 'failed reflink clone leaves nothing');
+    assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith('.virtkit')), [], 'no temporary file left');
     // raw -> qcow2 in another pool, and back to raw
     const p2 = await conn.createStoragePoolXML(dirPoolXML('vkst-dir2', dir2));
     const q = await p2.createVolXMLFrom(volXML('data.qcow2', 0, { format: 'qcow2' }), src);

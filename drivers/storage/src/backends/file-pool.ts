@@ -12,9 +12,8 @@ import { isErrno, storageError, systemError } from '../util.js';
 import { cloneFileVolume, createFileVolume, probeVolume, resizeFileVolume } from '../vol-file.js';
 import { wipePath } from '../wipe.js';
 import type { RefreshResult } from './backend.js';
+import { TMP_PREFIX } from '../copy.js';
 
-/** Entries the driver itself uses transiently; never listed as volumes. */
-export const TEMP_PREFIX = '.virtkit-tmp-';
 
 /** Runs `fn` over `items` with at most `limit` in flight, keeping order. */
 async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
@@ -51,7 +50,7 @@ export async function refreshDirectory(def: PoolDef, signal?: AbortSignal): Prom
   } catch (e) {
     throw systemError(`cannot open directory '${def.targetPath}'`, e);
   }
-  names = names.filter((n) => !n.startsWith(TEMP_PREFIX)).sort();
+  names = names.filter((n) => !n.startsWith(TMP_PREFIX)).sort();
   const probed = await mapLimit(names, 4, (n) => probeVolume(n, join(def.targetPath, n), signal));
   const sizes = await statfsSizes(def.targetPath);
   return { ...sizes, volumes: probed.filter((v): v is VolDef => v !== undefined) };
