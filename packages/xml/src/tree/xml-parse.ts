@@ -33,6 +33,12 @@ function isNameStart(c: number): boolean {
 function isNameChar(c: number): boolean {
   return isNameStart(c) || (c >= 48 && c <= 57) || c === 45 || c === 46;
 }
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+function isHexDigit(c: number): boolean {
+  return isDigit(c) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
+}
 function isSpace(c: number): boolean {
   return c === 32 || c === 10 || c === 9 || c === 13;
 }
@@ -82,7 +88,7 @@ class Parser {
     }
     for (;;) {
       this.#skipSpace();
-      if (this.#i >= s.length) this.#fail('Document is empty');
+      if (this.#i >= s.length) this.#fail(s.length ? "Start tag expected, '<' not found" : 'Document is empty');
       if (s.startsWith('<!--', this.#i)) this.#comment();
       else if (s.startsWith('<?', this.#i)) this.#pi();
       else if (s.startsWith('<!DOCTYPE', this.#i)) this.#doctype();
@@ -119,12 +125,12 @@ class Parser {
     return { type: 'pi', target, text };
   }
 
-  #quoted(what: string): string {
+  #quoted(what: string, unterminated = what): string {
     const s = this.#s;
     const q = s.charCodeAt(this.#i);
     if (q !== 34 && q !== 39) this.#fail(what);
     const end = s.indexOf(q === 34 ? '"' : "'", this.#i + 1);
-    if (end < 0) this.#fail(what, s.length);
+    if (end < 0) this.#fail(unterminated.replace('%q', q === 34 ? '"' : "'"), s.length);
     const v = s.slice(this.#i + 1, end);
     this.#i = end + 1;
     return v;
@@ -246,23 +252,30 @@ class Parser {
     let last = 0;
     while (amp >= 0) {
       out += raw.slice(last, amp);
-      const semi = raw.indexOf(';', amp + 1);
-      const ref = semi < 0 ? '' : raw.slice(amp + 1, semi);
-      if (ref.charCodeAt(0) === 35) {
-        const hex = ref.charCodeAt(1) === 120;
-        const digits = ref.slice(hex ? 2 : 1);
-        const code = digits && /^[0-9a-fA-F]+$/.test(digits) && (hex || /^[0-9]+$/.test(digits)) ? parseInt(digits, hex ? 16 : 10) : NaN;
+      let j = amp + 1;
+      if (raw.charCodeAt(j) === 35) {
+        // character reference: libxml2 names the first bad character, or the bad value
+        const hex = raw.charCodeAt(++j) === 120;
+        if (hex) j++;
+        const start = j;
+        while (j < raw.length && (hex ? isHexDigit(raw.charCodeAt(j)) : isDigit(raw.charCodeAt(j)))) j++;
+        if (raw.charCodeAt(j) !== 59) this.#fail(`CharRef: invalid ${hex ? 'hexadecimal' : 'decimal'} value`, at + j);
+        const code = start === j ? 0 : parseInt(raw.slice(start, j), hex ? 16 : 10);
         if (!(code === 9 || code === 10 || code === 13 || (code >= 32 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0x10ffff && code !== 0xfffe && code !== 0xffff))) {
-          this.#fail(`xmlParseCharRef: invalid xmlChar value ${Number.isNaN(code) ? 0 : code}`, at + semi + 1);
+          this.#fail(`xmlParseCharRef: invalid xmlChar value ${code}`, at + j + 1);
         }
         out += String.fromCodePoint(code);
       } else {
-        if (!ref || !/^[A-Za-z_:\u0080-\uffff][-A-Za-z0-9._:\u0080-\uffff]*$/.test(ref)) {
-          this.#fail(semi < 0 || !ref ? 'xmlParseEntityRef: no name' : "EntityRef: expecting ';'", at + amp + 1);
+        const start = j;
+        if (j < raw.length && isNameStart(raw.charCodeAt(j))) {
+          j++;
+          while (j < raw.length && isNameChar(raw.charCodeAt(j))) j++;
         }
-        out += this.#entity(ref, at + amp, depth);
+        if (j === start) this.#fail('xmlParseEntityRef: no name', at + j);
+        if (raw.charCodeAt(j) !== 59) this.#fail("EntityRef: expecting ';'", at + j);
+        out += this.#entity(raw.slice(start, j), at + amp, depth);
       }
-      last = semi + 1;
+      last = j + 1;
       amp = raw.indexOf('&', last);
     }
     out += raw.slice(last);
@@ -318,19 +331,20 @@ class Parser {
           break;
         }
         if (c === 47) {
-          if (s.charCodeAt(this.#i + 1) !== 62) this.#fail(`Couldn't find end of Start Tag ${name} line ${lineOf(s, tagStart)}`, this.#i + 1);
+          if (this.#i + 1 >= s.length) this.#fail(`Couldn't find end of Start Tag ${name} line ${lineOf(s, tagStart)}`, s.length);
+          if (s.charCodeAt(this.#i + 1) !== 62) this.#fail(el.attributes.length ? 'attributes construct error' : 'error parsing attribute name');
           this.#i += 2;
           selfClose = true;
           break;
         }
         if (had === this.#i) this.#fail('attributes construct error');
-        const an = this.#name('attributes construct error');
+        const an = this.#name('error parsing attribute name');
         this.#skipSpace();
         if (s.charCodeAt(this.#i) !== 61) this.#fail(`Specification mandates value for attribute ${an}`);
         this.#i++;
         this.#skipSpace();
         const vstart = this.#i + 1;
-        const raw = this.#quoted('AttValue: " or \' expected');
+        const raw = this.#quoted('AttValue: " or \' expected', 'AttValue: %q expected');
         for (const a of el.attributes) if (a.name === an) this.#fail(`Attribute ${an} redefined`);
         el.attributes.push({ name: an, value: this.#decode(raw, vstart, true) });
       }
@@ -374,7 +388,8 @@ class Parser {
           if (s.startsWith('<!--', lt)) cur.children.push(this.#comment());
           else if (s.startsWith('<![CDATA[', lt)) {
             const end = s.indexOf(']]>', lt + 9);
-            if (end < 0) this.#fail('CData section not finished', s.length);
+            // libxml2 quotes the first 50 characters of the unfinished section
+            if (end < 0) this.#fail(`CData section not finished\n${s.slice(lt + 9, lt + 59)}`, s.length);
             cur.children.push({ type: 'cdata', text: s.slice(lt + 9, end) });
             this.#i = end + 3;
           } else this.#fail('StartTag: invalid element name', lt + 1);
