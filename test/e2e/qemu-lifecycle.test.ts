@@ -168,6 +168,25 @@ describe('qemu driver: lifecycle (firmware-only KVM guests)', function () {
     assert.deepEqual(await hv.domainGetState!(bad, 0), { state: C.VIR_DOMAIN_SHUTOFF, reason: C.VIR_DOMAIN_SHUTOFF_FAILED });
   });
 
+  it('renames an inactive domain (files, autostart, events) and refuses to rename a running one', async () => {
+    const hv = r!.hv;
+    const dom = await hv.domainDefineXML!(firmwareXML('fw-old'), 0);
+    await hv.domainSetAutostart!(dom, true);
+    const renamed = await hv.domainRename!(dom, 'fw-new', 0);
+    assert.equal(renamed.name, 'fw-new');
+    assert.equal(renamed.uuid, dom.uuid);
+    assert.equal(existsSync(join(root, 'etc', 'qemu', 'fw-old.xml')), false);
+    assert.equal(existsSync(join(root, 'etc', 'qemu', 'fw-new.xml')), true);
+    assert.equal(existsSync(join(root, 'etc', 'qemu', 'autostart', 'fw-new.xml')), true);
+    await assert.rejects(hv.domainLookupByName!('fw-old'), { code: C.VIR_ERR_NO_DOMAIN });
+    assert.deepEqual(r!.events.lifecycle.slice(-2).map((e) => [e.name, e.event, e.detail]), [
+      ['fw-old', C.VIR_DOMAIN_EVENT_UNDEFINED, C.VIR_DOMAIN_EVENT_UNDEFINED_RENAMED],
+      ['fw-new', C.VIR_DOMAIN_EVENT_DEFINED, C.VIR_DOMAIN_EVENT_DEFINED_RENAMED],
+    ]);
+    const running = await hv.domainCreate!(renamed, 0);
+    await assert.rejects(hv.domainRename!(running, 'fw-other', 0), { code: C.VIR_ERR_OPERATION_INVALID, message: /cannot rename active domain/ });
+  });
+
   it('undefines a running domain into a transient one that vanishes on destroy', async () => {
     const hv = r!.hv;
     const dom = await hv.domainCreate!(await hv.domainDefineXML!(firmwareXML('fw-u'), 0), 0);

@@ -3,7 +3,7 @@
  * domainLookupBy*, domainDefineXML, domainUndefine and friends.
  */
 import { virtError, type DomainRef, type HypervisorDriver } from '@virtkit/core';
-import { parseDomainXML, generateUUID, generateMAC, type DomainDef } from '@virtkit/xml';
+import { parseDomainXML, formatDomainXML, generateUUID, generateMAC, type DomainDef } from '@virtkit/xml';
 import { existsSync, readdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { validateDomainName } from './domain-store.js';
@@ -160,6 +160,33 @@ export function defineMethods(st: QemuDriverState): Partial<HypervisorDriver> {
         st.emit(obj, C.VIR_DOMAIN_EVENT_UNDEFINED, C.VIR_DOMAIN_EVENT_UNDEFINED_REMOVED);
         if (!obj.active) st.remove(obj);
         else await st.saveStatus(obj);
+      });
+    },
+    async domainRename(ref, newName, flags) {
+      checkFlagsLocal(flags, 0, 'qemuDomainRename');
+      const obj = st.get(ref);
+      return obj.job.run('modify', async () => {
+        validateDomainName(newName);
+        if (obj.active) throw virtError(C.VIR_ERR_OPERATION_INVALID, 'cannot rename active domain');
+        if (!obj.persistent) throw virtError(C.VIR_ERR_OPERATION_INVALID, 'cannot rename a transient domain');
+        if (existsSync(st.store.managedSavePath(obj.name))) throw virtError(C.VIR_ERR_OPERATION_INVALID, "domain with a managed saved state can't be renamed");
+        const snapDir = st.store.snapshotDir(obj.name);
+        if (existsSync(snapDir) && readdirSync(snapDir).some((f) => f.endsWith('.xml'))) throw virtError(C.VIR_ERR_OPERATION_INVALID, 'cannot rename domain with snapshots');
+        if (st.byName(newName)) throw virtError(C.VIR_ERR_OPERATION_INVALID, `domain with name '${newName}' already exists`);
+        const oldName = obj.name;
+        const def = structuredClone(obj.persistentDef!);
+        def.name = newName;
+        const reason = st.store.loadShutoffReason(oldName);
+        const autostart = obj.autostart;
+        await st.store.writeDefinition(newName, formatDomainXML(def, { inactive: true }));
+        await st.store.removeDefinition(oldName);
+        st.emit(obj, C.VIR_DOMAIN_EVENT_UNDEFINED, C.VIR_DOMAIN_EVENT_UNDEFINED_RENAMED);
+        st.rename(obj, newName);
+        obj.persistentDef = def;
+        if (autostart) await st.store.setAutostart(newName, true);
+        if (reason) await st.store.writeShutoffReason(newName, reason);
+        st.emit(obj, C.VIR_DOMAIN_EVENT_DEFINED, C.VIR_DOMAIN_EVENT_DEFINED_RENAMED);
+        return obj.ref();
       });
     },
     async domainGetAutostart(ref) {

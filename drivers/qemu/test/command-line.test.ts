@@ -73,6 +73,20 @@ describe('qemu command-line builder', () => {
     assert.ok(devs.some((d) => d.driver === 'pvpanic'));
   });
 
+  it('builds serial backends: file, unix, tcp; a serial console reuses serial0', () => {
+    const a = build(`<serial type='file'><source path='/var/log/s.log'/><target port='0'/></serial>
+      <serial type='unix'><source mode='bind' path='/run/s.sock'/><target port='1'/></serial>
+      <serial type='tcp'><source mode='connect' host='10.0.0.1' service='4555'/><target port='2'/></serial>
+      <console type='file'><source path='/var/log/s.log'/><target type='serial' port='0'/></console>`);
+    assert.deepEqual(after(a, '-chardev').slice(1), [
+      'file,id=charserial0,path=/var/log/s.log,append=on',
+      'socket,id=charserial1,path=/run/s.sock,server=on,wait=off',
+      'socket,id=charserial2,host=10.0.0.1,port=4555',
+    ]);
+    const serials = after(a, '-device').map((j) => JSON.parse(j) as Record<string, unknown>).filter((d) => d.driver === 'isa-serial');
+    assert.deepEqual(serials.map((d) => d.id), ['serial0', 'serial1', 'serial2']);
+  });
+
   it('maps cpu modes and topology', () => {
     assert.deepEqual(after(build('', "<cpu mode='host-passthrough'/>"), '-cpu'), ['host']);
     assert.deepEqual(after(build('', "<cpu mode='host-model'/>", 'qemu'), '-cpu'), ['max']);
