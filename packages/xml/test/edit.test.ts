@@ -77,6 +77,16 @@ describe('typed edits', () => {
     assert.ok(def.devices.interfaces[0]!.mac!.startsWith('52:54:00'));
   });
 
+  it('definitions built in code get the same defaults', () => {
+    const def: x.DomainDef = { type: 'kvm', name: 'coded', memory: 2048, os: { type: 'hvm', boot: [], initargs: [] }, devices: x.parseDomainXML("<domain type='kvm'><name>t</name><memory>1</memory><os><type>hvm</type></os></domain>").devices };
+    x.addDevice(def, x.parseDomainDeviceXML("<interface type='user'/>"));
+    const out = x.formatDomainXML(x.assignDomainDefaults(def));
+    assert.match(out, /<currentMemory unit='KiB'>2048<\/currentMemory>\n {2}<vcpu placement='static'>1<\/vcpu>/);
+    assert.match(out, /<boot dev='hd'\/>/);
+    assert.match(out, /<interface type='user'>\n {6}<mac address='52:54:00(:[0-9a-f]{2}){3}'\/>/);
+    assert.deepEqual(x.parseDomainXML(out), def);
+  });
+
   it('inactive and secure formatting', () => {
     const def = x.parseDomainXML(BASE);
     const live = x.formatDomainXML(def);

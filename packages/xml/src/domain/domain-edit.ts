@@ -7,6 +7,7 @@ import { VIR_ERR_INVALID_ARG, VIR_ERR_OPERATION_INVALID } from '../util/codes.js
 import { generateMAC } from '../util/mac.js';
 import { generateUUID } from '../util/uuid.js';
 import { checkDuplicateDiskTargets } from './devices.js';
+import { applyParseDefaults } from './domain-parse.js';
 import { DEVICE_ARRAYS, type DomainDevice } from './domain-device.js';
 import type { DiskDef, InterfaceDef } from './device-types.js';
 import type { DomainDef } from './domain-types.js';
@@ -89,18 +90,14 @@ export interface DomainDefaultsOptions {
 }
 
 /**
- * Fills what libvirt fills on define: a UUID, MACs of interfaces without one, the balloon,
- * one static vCPU, clock offset utc and the lifecycle actions (destroy/restart/destroy).
+ * Fills what libvirt fills on define: a UUID, MACs of interfaces without one, and the parser's
+ * defaults (balloon, one static vCPU, clock utc, destroy/restart/destroy, boot from disk) for
+ * definitions built in code.
  */
 export function assignDomainDefaults(def: DomainDef, opts: DomainDefaultsOptions = {}): DomainDef {
   def.uuid ??= generateUUID();
   for (const n of def.devices.interfaces) n.mac ??= generateMAC(opts.macPrefix);
-  if (def.currentMemory === undefined || def.currentMemory > def.memory) def.currentMemory = def.memory;
-  def.vcpu ??= { count: 1, placement: 'static' };
-  if (def.vcpu.placement === undefined && !def.vcpu.cpuset) def.vcpu.placement = 'static';
-  def.clock ??= { offset: 'utc' };
-  def.onPoweroff ??= 'destroy';
-  def.onReboot ??= 'restart';
-  def.onCrash ??= 'destroy';
+  // the parser's defaults too, for definitions built in code
+  applyParseDefaults(def);
   return def;
 }

@@ -295,7 +295,7 @@ export function parseDomainElement(root: XmlElement): DomainDef {
  * balloon clamped to the maximum, one static vCPU, clock utc, destroy/restart/destroy, and for
  * hvm guests without any boot order `<boot dev='hd'/>`.
  */
-function applyParseDefaults(def: DomainDef): void {
+export function applyParseDefaults(def: DomainDef): void {
   if (def.currentMemory === undefined || def.currentMemory > def.memory) def.currentMemory = def.memory;
   def.vcpu ??= { count: 1 };
   if (def.vcpu.placement === undefined) def.vcpu.placement = 'static';
