@@ -1,7 +1,7 @@
 /**
  * Acceptance 1 and 2: every corpus document survives parse -> format as the same configuration
- * (xmlcanon.py), the output validates against libvirt's RelaxNG schema, and formatting is a
- * fixed point.
+ * (xmlcanon.py), the output validates against libvirt's RelaxNG schema, formatting is a
+ * fixed point, and the typed model itself survives format -> parse unchanged.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -48,6 +48,7 @@ describe('corpus round trip (libvirt 9.0 test documents)', function () {
         }
         if (out === input) bytesSame++;
         if (kind.roundTrip(out) !== out) failures.push(`${basename(file)}: not a fixed point`);
+        if (!kind.modelStable(input)) failures.push(`${basename(file)}: typed model changes through format`);
         const outFile = join(outDir, basename(file));
         writeFileSync(outFile, out);
         outs.push(outFile);

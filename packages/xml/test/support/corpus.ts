@@ -3,6 +3,7 @@
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import * as x from '@virtkit/xml';
 
 /** Root of libvirt's test documents and schemas. */
@@ -15,14 +16,28 @@ export interface CorpusKind {
   dir: string;
   schema: string;
   roundTrip(xml: string): string;
+  /** Whether parse(format(parse(xml))) deep-equals parse(xml): the typed model is stable too. */
+  modelStable(xml: string): boolean;
+}
+
+function kind<T>(dir: string, schema: string, parse: (s: string) => T, format: (d: T) => string): CorpusKind {
+  return {
+    dir,
+    schema,
+    roundTrip: (s) => format(parse(s)),
+    modelStable: (s) => {
+      const d = parse(s);
+      return isDeepStrictEqual(parse(format(d)), d);
+    },
+  };
 }
 
 /** The four corpus directories with their schema and parse+format. */
 export const KINDS: CorpusKind[] = [
-  { dir: 'domain', schema: 'domain.rng', roundTrip: (s) => x.formatDomainXML(x.parseDomainXML(s)) },
-  { dir: 'network', schema: 'network.rng', roundTrip: (s) => x.formatNetworkXML(x.parseNetworkXML(s)) },
-  { dir: 'storagepool', schema: 'storagepool.rng', roundTrip: (s) => x.formatStoragePoolXML(x.parseStoragePoolXML(s)) },
-  { dir: 'storagevol', schema: 'storagevol.rng', roundTrip: (s) => x.formatStorageVolXML(x.parseStorageVolXML(s)) },
+  kind('domain', 'domain.rng', x.parseDomainXML, (d) => x.formatDomainXML(d)),
+  kind('network', 'network.rng', x.parseNetworkXML, x.formatNetworkXML),
+  kind('storagepool', 'storagepool.rng', x.parseStoragePoolXML, x.formatStoragePoolXML),
+  kind('storagevol', 'storagevol.rng', (s) => x.parseStorageVolXML(s), x.formatStorageVolXML),
 ];
 
 /** Absolute paths of a kind's corpus files, sorted. */
