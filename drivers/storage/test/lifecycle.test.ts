@@ -178,6 +178,25 @@ describe('storage driver: pool lifecycle details', function () {
     await c.close();
   });
 
+  it('asks in-use checkers registered on globalThis (no import of this package)', async () => {
+    const d = newDir('lc-inuse');
+    const c = await connect(uri());
+    const p = await c.createStoragePoolXML(dirPoolXML('vkst-inuse', d));
+    const v = await p.createVolXML(volXML('busy.img', MiB));
+    const key = Symbol.for('@virtkit/storage:volume-in-use');
+    const g = globalThis as unknown as Record<symbol, Set<(path: string) => Promise<string | undefined>>>;
+    const checker = async (path: string) => (path === join(d, 'busy.img') ? 'vm-42' : undefined);
+    (g[key] ??= new Set()).add(checker);
+    try {
+      await rejectsCode(v.delete(), VIR_ERR_OPERATION_INVALID, /in use by running domain 'vm-42'/);
+    } finally {
+      g[key].delete(checker);
+    }
+    await v.delete();
+    await p.destroy();
+    await c.close();
+  });
+
   it('an aborted clone leaves nothing; qemu-img conversions report progress', async () => {
     const d = newDir('lc-abort');
     const c = await connect(uri());
