@@ -114,7 +114,7 @@ export async function probeVolume(name: string, path: string, signal?: AbortSign
     return { ...base, type: 'block', format: info?.format ?? 'raw', capacity: cap, allocation: cap, physical: cap };
   }
   let format = info?.format ?? 'raw';
-  if (format === 'raw' && size >= 32774 && (await isIso(path))) format = 'iso';
+  if (format === 'raw' && !knownFormat && size >= 32774 && (await isIso(path))) format = 'iso';
   const vol: VolDef = {
     ...base,
     type: 'file',
