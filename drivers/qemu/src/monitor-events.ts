@@ -131,8 +131,9 @@ export function handleMonitorClose(st: QemuDriverState, obj: QemuDomainObj, shut
   obj.setState(C.VIR_DOMAIN_SHUTOFF, stop.reason);
   void (async () => {
     await killProcess(obj, 1000);
-    await cleanupStopped(st, obj, stop.reason);
-    obj.beingDestroyed = false;
-    st.emit(obj, C.VIR_DOMAIN_EVENT_STOPPED, stop.detail);
+    await cleanupStopped(st, obj, stop.reason, () => {
+      obj.beingDestroyed = false;
+      st.emit(obj, C.VIR_DOMAIN_EVENT_STOPPED, stop.detail);
+    });
   })();
 }

@@ -3,7 +3,7 @@
  * qemuProcessKill): build the command line, spawn, attach the monitor, start the vCPUs, write
  * the status file; and on the way down: kill, close, clean up, report.
  */
-import { rm } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
 import { virtError } from '@virtkit/core';
 import type { DomainDef } from '@virtkit/xml';
 import { buildCommandLine } from './command-line/build.js';
@@ -161,15 +161,19 @@ export async function killProcess(obj: QemuDomainObj, graceMs = KILL_GRACE_MS): 
   }
 }
 
-/** Cleans up after QEMU has gone and reports the domain shut off with `reason`. */
-export async function cleanupStopped(st: QemuDriverState, obj: QemuDomainObj, reason: number): Promise<void> {
+/**
+ * Cleans up after QEMU has gone and reports the domain shut off with `reason`. The in-memory
+ * state, the monitor socket and the (queued) status-file removal are done synchronously
+ * first, then `onCleared` runs (the crash path emits its event there, without waiting for
+ * disk I/O); a start issued from that event queues its status write after the removal.
+ */
+export async function cleanupStopped(st: QemuDriverState, obj: QemuDomainObj, reason: number, onCleared?: () => void): Promise<void> {
   const mon = obj.monitor;
   obj.monitor = undefined;
-  await mon?.close();
-  await deleteTaps(obj.taps);
+  const taps = obj.taps;
   obj.taps = [];
-  await rm(st.store.monitorPath(obj.uuid), { force: true });
-  await st.removeStatus(obj);
+  rmSync(st.store.monitorPath(obj.uuid), { force: true });
+  const statusGone = st.removeStatus(obj);
   obj.id = -1;
   obj.pid = 0;
   obj.pidStart = 0;
@@ -179,8 +183,12 @@ export async function cleanupStopped(st: QemuDriverState, obj: QemuDomainObj, re
   obj.pendingStop = undefined;
   obj.setState(C.VIR_DOMAIN_SHUTOFF, reason);
   if (!obj.persistent) st.remove(obj);
-  else await st.store.writeShutoffReason(obj.name, reason).catch(() => undefined);
   obj.resolveStopped();
+  onCleared?.();
+  await mon?.close();
+  await deleteTaps(taps);
+  await statusGone;
+  if (obj.persistent && !obj.active) await st.store.writeShutoffReason(obj.name, reason).catch(() => undefined);
 }
 
 /** Kills QEMU and stops the domain, emitting STOPPED with `detail` (destroy and friends). */
