@@ -141,7 +141,7 @@ export async function probeVolume(name: string, path: string, signal?: AbortSign
  * content no longer matches.
  */
 async function knownInfo(path: string, size: number, format: string | undefined): Promise<ImageInfo | undefined> {
-  if (format === 'raw') return { format: 'raw', virtualSize: size };
+  if (format === 'raw' || format === 'iso') return { format, virtualSize: size };
   if (format !== 'qcow2') return undefined;
   const h = await readQcow2Header(path);
   if (!h) return undefined;
