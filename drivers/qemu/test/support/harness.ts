@@ -1,7 +1,7 @@
 /**
  * Test harness: opens the QEMU driver directly on an embed root with a recording event sink.
  */
-import { mkdtempSync, rmSync, readdirSync, existsSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ConnectURI, DomainRef, DriverConnection, DriverEventSink, HypervisorDriver } from '@virtkit/core';
@@ -105,28 +105,4 @@ export function firmwareXML(name: string, opts: { type?: 'kvm' | 'qemu'; memMiB?
   <os><type arch='x86_64' machine='pc'>hvm</type></os>
   <devices>${opts.extra ?? ''}</devices>
 </domain>`;
-}
-
-/** PIDs of QEMU processes whose command line mentions `needle`. */
-export function qemuPidsMentioning(needle: string): number[] {
-  const out: number[] = [];
-  for (const p of readdirSync('/proc')) {
-    if (!/^\d+$/.test(p)) continue;
-    try {
-      const cmd = require_read(`/proc/${p}/cmdline`);
-      if (cmd.includes('qemu-system') && cmd.includes(needle)) out.push(Number(p));
-    } catch {
-      // gone
-    }
-  }
-  return out;
-}
-
-function require_read(path: string): string {
-  return existsSync(path) ? readFileSyncUtf8(path) : '';
-}
-
-import { readFileSync } from 'node:fs';
-function readFileSyncUtf8(path: string): string {
-  return readFileSync(path, 'utf8');
 }
