@@ -105,3 +105,36 @@ describe('storage driver: disk pool (GPT on a loop device)', function () {
     await pool.undefine();
   });
 });
+
+describe('storage driver: disk pool (msdos label on a loop device)', function () {
+  this.timeout(120000);
+  let work: string;
+  let loop: LoopDevice | undefined;
+  let conn: Connection | undefined;
+
+  before(async function () {
+    requireHost(this, { binaries: ['losetup', 'parted', 'blkid'], root: true });
+    work = tempDir('disk-dos');
+    loop = await attachLoop(work, 64 * MiB);
+    conn = await connect(`storage:///embed?root=${work}/root`);
+  });
+
+  after(async () => {
+    await conn?.close();
+    await loop?.detach();
+    await rmrf(work);
+  });
+
+  it('builds a dos label on an empty device and makes 1 MiB-aligned primary partitions', async () => {
+    const pool = await conn!.createStoragePoolXML(
+      `<pool type='disk'><name>vkst-dos-${process.pid}</name><source><device path='${loop!.dev}'/><format type='dos'/></source><target><path>/dev</path></target></pool>`,
+      1 /* VIR_STORAGE_POOL_CREATE_WITH_BUILD: empty device, no overwrite needed */,
+    );
+    const base = basename(loop!.dev);
+    const v = await pool.createVolXML(volXML(`${base}p1`, 4 * MiB));
+    assert.match(await v.getXMLDesc(), /<extent start='1048576' end='5242880'\/>/);
+    assert.equal((await v.getInfo()).capacity, 4 * MiB);
+    await v.delete();
+    await pool.destroy();
+  });
+});
