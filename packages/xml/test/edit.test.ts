@@ -87,6 +87,16 @@ describe('typed edits', () => {
     assert.deepEqual(x.parseDomainXML(out), def);
   });
 
+  it('documentOrder keeps the devices where the document had them', () => {
+    const def = x.parseDomainXML(`<domain type='kvm'><name>o</name><memory>1024</memory><os><type>hvm</type></os><devices>
+      <interface type='user'/><disk type='file'><source file='/a'/><target dev='vda'/></disk><smartcard mode='host'/>
+      <emulator>/usr/bin/qemu</emulator><disk type='file'><source file='/b'/><target dev='vdb'/></disk></devices></domain>`);
+    x.addDevice(def, x.parseDomainDeviceXML("<disk type='file'><source file='/c'/><target dev='vdc'/></disk>"));
+    const names = (out: string) => [...out.slice(out.indexOf('<devices>')).matchAll(/^ {4}<(\w+)/gm)].map((m) => m[1]);
+    assert.deepEqual(names(x.formatDomainXML(def, { documentOrder: true })), ['interface', 'disk', 'smartcard', 'emulator', 'disk', 'disk']);
+    assert.deepEqual(names(x.formatDomainXML(def)), ['emulator', 'disk', 'disk', 'disk', 'smartcard', 'interface']);
+  });
+
   it('inactive and secure formatting', () => {
     const def = x.parseDomainXML(BASE);
     const live = x.formatDomainXML(def);

@@ -36,6 +36,9 @@ describe('vkxml', () => {
     assert.match(r.out, /^<domain type='kvm'>\n {2}<name>v<\/name>\n {2}<memory unit='KiB'>524288<\/memory>\n {2}<currentMemory unit='KiB'>524288<\/currentMemory>/);
     assert.match(r.out, / {6}<target dev='vda' bus='virtio'\/>\n/);
     assert.equal(run(['format', 'o.xml'], { 'o.xml': r.out }).out, r.out);
+    const mixed = "<domain type='kvm'><name>m</name><memory>1</memory><os><type>hvm</type></os><devices><interface type='user'/><disk><source file='/a'/><target dev='vda'/></disk></devices></domain>";
+    assert.ok(run(['format', '--document-order', 'm'], { m: mixed }).out.indexOf('<interface') < run(['format', '--document-order', 'm'], { m: mixed }).out.indexOf('<disk'));
+    assert.ok(run(['format', 'm'], { m: mixed }).out.indexOf('<interface') > run(['format', 'm'], { m: mixed }).out.indexOf('<disk'));
   });
 
   it('format --kind for every kind, and kind guessing past a prolog', () => {

@@ -1,7 +1,7 @@
 /**
  * `vkxml`: format or validate a libvirt XML document.
  *
- *   vkxml format [--kind K] [--inactive] [--secure] FILE   prints the normalised document
+ *   vkxml format [--kind K] [--inactive] [--secure] [--document-order] FILE   prints the normalised document
  *   vkxml validate [--kind K] FILE                         checks it as libvirt would
  *
  * FILE may be '-' for stdin. The kind is guessed from the root element when omitted. Errors
@@ -18,7 +18,7 @@ export interface VkxmlIO {
   readFile(path: string): string;
 }
 
-const USAGE = `usage: vkxml format [--kind KIND] [--inactive] [--secure] FILE
+const USAGE = `usage: vkxml format [--kind KIND] [--inactive] [--secure] [--document-order] FILE
        vkxml validate [--kind KIND] FILE
 KIND: ${Object.keys(KIND_ROOTS).join('|')}; FILE '-' reads stdin
 `;
@@ -42,7 +42,7 @@ export function main(argv: readonly string[], io: VkxmlIO = defaultIO): number {
     if (command !== 'format' && command !== 'validate') throw new UsageError(command ? `unknown command '${command}'` : 'missing command');
     let kind: DocumentKind | undefined;
     let file: string | undefined;
-    const opts = { inactive: false, secure: false };
+    const opts = { inactive: false, secure: false, documentOrder: false };
     for (let i = 0; i < rest.length; i++) {
       const a = rest[i]!;
       if (a === '--kind' || a.startsWith('--kind=')) {
@@ -51,6 +51,7 @@ export function main(argv: readonly string[], io: VkxmlIO = defaultIO): number {
         kind = v as DocumentKind;
       } else if (a === '--inactive' && command === 'format') opts.inactive = true;
       else if (a === '--secure' && command === 'format') opts.secure = true;
+      else if (a === '--document-order' && command === 'format') opts.documentOrder = true;
       else if (a.startsWith('--') || file !== undefined) throw new UsageError(`unexpected argument '${a}'`);
       else file = a;
     }

@@ -16,6 +16,9 @@ import { diskSourcePath, formatDisk, parseDisk } from './disk.js';
 import { formatController, formatInterface, parseController, parseInterface } from './interface.js';
 import * as o from './other-devices.js';
 
+/** Where each parsed device (typed object or kept element) stood among `<devices>`' children. */
+const POSITION = new WeakMap<object, number>();
+
 /** An empty device set. */
 export function emptyDevices(): DomainDevices {
   return {
@@ -28,37 +31,46 @@ export function emptyDevices(): DomainDevices {
 export function parseDevices(el: XmlElement): DomainDevices {
   const r = new ElementReader(el);
   const d = emptyDevices();
+  let index = -1;
+  const put = <T extends object>(list: T[], obj: T) => {
+    POSITION.set(obj, index);
+    list.push(obj);
+  };
   for (const c of el.children) {
     if (c.type !== 'element') continue;
+    POSITION.set(c, ++index);
     let known = true;
     switch (c.name) {
       case 'emulator': {
         if (d.emulator !== undefined || c.attributes.length || c.children.some((k) => k.type !== 'text')) known = false;
-        else d.emulator = c.children.length ? (c.children[0] as { text: string }).text : '';
+        else {
+          d.emulator = c.children.length ? (c.children[0] as { text: string }).text : '';
+          POSITION.set(d, index);
+        }
         break;
       }
-      case 'disk': d.disks.push(parseDisk(c)); break;
-      case 'controller': d.controllers.push(parseController(c)); break;
-      case 'filesystem': d.filesystems.push(o.parseFilesystem(c)); break;
-      case 'interface': d.interfaces.push(parseInterface(c)); break;
-      case 'serial': d.serials.push(parseChardev(c)); break;
-      case 'parallel': d.parallels.push(parseChardev(c)); break;
-      case 'console': d.consoles.push(parseChardev(c)); break;
-      case 'channel': d.channels.push(parseChardev(c)); break;
-      case 'input': d.inputs.push(o.parseInput(c)); break;
-      case 'tpm': d.tpms.push(o.parseModelDevice(c)); break;
-      case 'graphics': d.graphics.push(o.parseGraphics(c)); break;
-      case 'sound': d.sounds.push(o.parseModelDevice(c)); break;
-      case 'video': d.videos.push(o.parseVideo(c)); break;
-      case 'hostdev': d.hostdevs.push(o.parseHostdev(c)); break;
-      case 'watchdog': d.watchdogs.push(o.parseWatchdog(c)); break;
+      case 'disk': put(d.disks, parseDisk(c)); break;
+      case 'controller': put(d.controllers, parseController(c)); break;
+      case 'filesystem': put(d.filesystems, o.parseFilesystem(c)); break;
+      case 'interface': put(d.interfaces, parseInterface(c)); break;
+      case 'serial': put(d.serials, parseChardev(c)); break;
+      case 'parallel': put(d.parallels, parseChardev(c)); break;
+      case 'console': put(d.consoles, parseChardev(c)); break;
+      case 'channel': put(d.channels, parseChardev(c)); break;
+      case 'input': put(d.inputs, o.parseInput(c)); break;
+      case 'tpm': put(d.tpms, o.parseModelDevice(c)); break;
+      case 'graphics': put(d.graphics, o.parseGraphics(c)); break;
+      case 'sound': put(d.sounds, o.parseModelDevice(c)); break;
+      case 'video': put(d.videos, o.parseVideo(c)); break;
+      case 'hostdev': put(d.hostdevs, o.parseHostdev(c)); break;
+      case 'watchdog': put(d.watchdogs, o.parseWatchdog(c)); break;
       case 'memballoon': {
         if (d.memballoon) known = false;
-        else d.memballoon = o.parseMemballoon(c);
+        else POSITION.set((d.memballoon = o.parseMemballoon(c)), index);
         break;
       }
-      case 'rng': d.rngs.push(o.parseRng(c)); break;
-      case 'panic': d.panics.push(o.parseModelDevice(c)); break;
+      case 'rng': put(d.rngs, o.parseRng(c)); break;
+      case 'panic': put(d.panics, o.parseModelDevice(c)); break;
       case 'audio': {
         // kept verbatim, but checked as libvirt does
         const type = c.attributes.find((a) => a.name === 'type')?.value;
@@ -90,26 +102,49 @@ export function checkDuplicateDiskTargets(d: DomainDevices): void {
 }
 
 /** Formats `<devices>`; `secure` includes secrets (graphics passwords). */
-export function formatDevices(d: DomainDevices, secure = false): XmlElement {
-  const kids: (XmlElement | undefined)[] = [];
-  if (d.emulator !== undefined) kids.push(buildElement('emulator', [], [], undefined, d.emulator));
-  for (const x of d.disks) kids.push(formatDisk(x));
-  for (const x of d.controllers) kids.push(formatController(x));
-  for (const x of d.filesystems) kids.push(o.formatFilesystem(x));
-  for (const x of d.interfaces) kids.push(formatInterface(x));
-  for (const x of d.serials) kids.push(formatChardev('serial', x));
-  for (const x of d.parallels) kids.push(formatChardev('parallel', x));
-  for (const x of d.consoles) kids.push(formatChardev('console', x));
-  for (const x of d.channels) kids.push(formatChardev('channel', x));
-  for (const x of d.inputs) kids.push(o.formatInput(x));
-  for (const x of d.tpms) kids.push(o.formatModelDevice('tpm', x));
-  for (const x of d.graphics) kids.push(o.formatGraphics(x, secure));
-  for (const x of d.sounds) kids.push(o.formatModelDevice('sound', x));
-  for (const x of d.videos) kids.push(o.formatVideo(x));
-  for (const x of d.hostdevs) kids.push(o.formatHostdev(x));
-  for (const x of d.watchdogs) kids.push(o.formatWatchdog(x));
-  if (d.memballoon) kids.push(o.formatMemballoon(d.memballoon));
-  for (const x of d.rngs) kids.push(o.formatRng(x));
-  for (const x of d.panics) kids.push(o.formatModelDevice('panic', x));
-  return markExpanded(buildElement('devices', [], kids, d.extra));
+export function formatDevices(d: DomainDevices, secure = false, documentOrder = false): XmlElement {
+  const kids: XmlElement[] = [];
+  const objs: object[] = [];
+  const add = (obj: object, el: XmlElement) => {
+    kids.push(el);
+    objs.push(obj);
+  };
+  if (d.emulator !== undefined) add(d, buildElement('emulator', [], [], undefined, d.emulator));
+  for (const x of d.disks) add(x, formatDisk(x));
+  for (const x of d.controllers) add(x, formatController(x));
+  for (const x of d.filesystems) add(x, o.formatFilesystem(x));
+  for (const x of d.interfaces) add(x, formatInterface(x));
+  for (const x of d.serials) add(x, formatChardev('serial', x));
+  for (const x of d.parallels) add(x, formatChardev('parallel', x));
+  for (const x of d.consoles) add(x, formatChardev('console', x));
+  for (const x of d.channels) add(x, formatChardev('channel', x));
+  for (const x of d.inputs) add(x, o.formatInput(x));
+  for (const x of d.tpms) add(x, o.formatModelDevice('tpm', x));
+  for (const x of d.graphics) add(x, o.formatGraphics(x, secure));
+  for (const x of d.sounds) add(x, o.formatModelDevice('sound', x));
+  for (const x of d.videos) add(x, o.formatVideo(x));
+  for (const x of d.hostdevs) add(x, o.formatHostdev(x));
+  for (const x of d.watchdogs) add(x, o.formatWatchdog(x));
+  if (d.memballoon) add(d.memballoon, o.formatMemballoon(d.memballoon));
+  for (const x of d.rngs) add(x, o.formatRng(x));
+  for (const x of d.panics) add(x, o.formatModelDevice('panic', x));
+  if (!documentOrder) return markExpanded(buildElement('devices', [], kids, d.extra));
+  return markExpanded(inDocumentOrder(kids, objs, d));
+}
+
+// The devices in the order of the parsed document: known positions first, devices added since
+// right after the device before them in libvirt's order, unknown devices where they stood.
+function inDocumentOrder(kids: XmlElement[], objs: object[], d: DomainDevices): XmlElement {
+  const keyed: { el: XmlElement; key: number; i: number }[] = [];
+  let prev = -1;
+  kids.forEach((el, i) => {
+    const pos = POSITION.get(objs[i]!);
+    prev = pos ?? prev + 0.001;
+    keyed.push({ el, key: prev, i });
+  });
+  let n = keyed.length;
+  for (const x of d.extra?.children ?? []) keyed.push({ el: x.node, key: POSITION.get(x.node) ?? Number.MAX_SAFE_INTEGER, i: n++ });
+  keyed.sort((a, b) => a.key - b.key || a.i - b.i);
+  const el = buildElement('devices', [], keyed.map((k) => k.el), d.extra && { ...d.extra, children: [] });
+  return el;
 }

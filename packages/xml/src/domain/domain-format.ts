@@ -14,6 +14,11 @@ export interface FormatDomainOptions {
   inactive?: boolean;
   /** VIR_DOMAIN_XML_SECURE: include secrets such as graphics passwords. */
   secure?: boolean;
+  /**
+   * Write devices in the order the parsed document had them (new devices after the device
+   * before them in libvirt's order) instead of libvirt's family order.
+   */
+  documentOrder?: boolean;
 }
 
 function text(name: string, v: string | undefined, owner: HasExtra): XmlElement | undefined {
@@ -79,7 +84,7 @@ export function formatDomainElement(def: DomainDef, opts: FormatDomainOptions = 
       text('on_poweroff', def.onPoweroff, def),
       text('on_reboot', def.onReboot, def),
       text('on_crash', def.onCrash, def),
-      withInactiveFormat(!!opts.inactive, () => formatDevices(def.devices, opts.secure)),
+      withInactiveFormat(!!opts.inactive, () => formatDevices(def.devices, opts.secure, opts.documentOrder)),
     ],
     def.extra,
   );
