@@ -7,7 +7,7 @@ import { virtError, type HypervisorDriver } from '@virtkit/core';
 import { formatDomainXML } from '@virtkit/xml';
 import type { QemuDriverState } from './driver-state.js';
 import type { QemuDomainObj } from './domain-obj.js';
-import { parseStat, readProcStat } from './proc-stat.js';
+import { parseStat, readProcStatSync } from './proc-stat.js';
 import { checkFlagsLocal } from './flags.js';
 import * as C from './constants.js';
 
@@ -32,7 +32,8 @@ export function queryMethods(st: QemuDriverState): Partial<HypervisorDriver> {
     async domainGetInfo(ref) {
       const obj = st.get(ref);
       const def = obj.def;
-      const cpuTime = obj.active ? ((await readProcStat(obj.pid))?.cpuTimeNs ?? 0) : 0;
+      // procfs reads do not block: a sync read keeps getInfo off the (shared) libuv thread pool.
+      const cpuTime = obj.active ? (readProcStatSync(obj.pid)?.cpuTimeNs ?? 0) : 0;
       return {
         state: obj.state,
         maxMem: def.memory,
