@@ -38,7 +38,7 @@ export function parseDevices(el: XmlElement): DomainDevices {
   };
   for (const c of el.children) {
     if (c.type !== 'element') continue;
-    POSITION.set(c, ++index);
+    index++;
     let known = true;
     switch (c.name) {
       case 'emulator': {
@@ -83,6 +83,7 @@ export function parseDevices(el: XmlElement): DomainDevices {
       default: known = false;
     }
     if (known) r.use(c);
+    else POSITION.set(c, index);
   }
   keepExtra(r, d);
   checkDuplicateDiskTargets(d);
