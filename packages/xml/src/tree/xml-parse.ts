@@ -5,6 +5,7 @@
  * or the file system. Errors are VIR_ERR_XML_DETAIL in libxml2's words, with the line.
  */
 import type { XmlElement, XmlNode } from './xml-node.js';
+import { isDigit, isHexDigit, isNameChar, isNameStart, isSpace } from './xml-chars.js';
 import { lineOf, xmlDetailError } from './xml-parse-error.js';
 
 /** Options of {@link parseXmlDocument}. */
@@ -26,22 +27,6 @@ interface Entity {
 }
 
 const PREDEFINED: Record<string, string> = { lt: '<', gt: '>', amp: '&', apos: "'", quot: '"' };
-
-function isNameStart(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 58 || c >= 0x80;
-}
-function isNameChar(c: number): boolean {
-  return isNameStart(c) || (c >= 48 && c <= 57) || c === 45 || c === 46;
-}
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
-}
-function isHexDigit(c: number): boolean {
-  return isDigit(c) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
-}
-function isSpace(c: number): boolean {
-  return c === 32 || c === 10 || c === 9 || c === 13;
-}
 
 /** Parses a whole XML document and returns its root element. Throws VirtError (code 35). */
 export function parseXmlDocument(xml: string, options: ParseXmlOptions = {}): XmlElement {
