@@ -231,6 +231,19 @@ describe('storage driver: dir pool', function () {
     const slow = await v.download(0, 0, 0, { signal: ac.signal });
     ac.abort();
     await rejectsCode(sha256Stream(slow), VIR_ERR_OPERATION_ABORTED);
+    const ac3 = new AbortController();
+    const up = await v.upload(0, 0, 0, { signal: ac3.signal });
+    const feeding = pipeline(
+      Readable.from(
+        (async function* () {
+          yield Buffer.alloc(MiB, 1);
+          ac3.abort();
+          yield Buffer.alloc(MiB, 2);
+        })(),
+      ),
+      up,
+    );
+    await rejectsCode(feeding, VIR_ERR_OPERATION_ABORTED);
     const ac2 = new AbortController();
     ac2.abort();
     await rejectsCode(v.wipe(0, { signal: ac2.signal }), VIR_ERR_OPERATION_ABORTED);
