@@ -87,6 +87,22 @@ describe('typed edits', () => {
     assert.deepEqual(x.parseDomainXML(out), def);
   });
 
+  it('disks are ordered as libvirt 9.0 orders them on define', () => {
+    // each expected order was observed with virsh define + dumpxml on test:///default
+    const D = (t: string, extra = '') => `<disk type='file' device='${t.startsWith('fd') ? 'floppy' : 'disk'}'><source file='/${t}'/><target dev='${t}'${extra}/></disk>`;
+    const order = (disks: string) =>
+      x.parseDomainXML(`<domain type='test'><name>d</name><memory>1</memory><os><type>hvm</type></os><devices>${disks}</devices></domain>`).devices.disks.map((d) => d.target.dev);
+    assert.deepEqual(order(D('vdb') + D('vda')), ['vda', 'vdb']);
+    assert.deepEqual(order(D('sdb') + D('hda')), ['hda', 'sdb']);
+    assert.deepEqual(order(D('hdb') + D('sda')), ['sda', 'hdb']);
+    assert.deepEqual(order(D('sdc', " bus='sata'") + D('sda')), ['sdc', 'sda']);
+    assert.deepEqual(order(D('fdb') + D('hda')), ['hda', 'fdb']);
+    assert.deepEqual(order(D('sdh') + D('hdd') + D('fdb') + D('sdc', " bus='sata'")), ['fdb', 'hdd', 'sdh', 'sdc']);
+    const def = x.parseDomainXML(`<domain type='test'><name>d</name><memory>1</memory><os><type>hvm</type></os><devices>${D('vda') + D('hdc') + D('vdc')}</devices></domain>`);
+    x.addDevice(def, x.parseDomainDeviceXML(D('vdb')));
+    assert.deepEqual(def.devices.disks.map((d) => d.target.dev), ['vda', 'vdb', 'vdc', 'hdc']);
+  });
+
   it('documentOrder keeps the devices where the document had them', () => {
     const def = x.parseDomainXML(`<domain type='kvm'><name>o</name><memory>1024</memory><os><type>hvm</type></os><devices>
       <interface type='user'/><disk type='file'><source file='/a'/><target dev='vda'/></disk><smartcard mode='host'/>

@@ -12,12 +12,14 @@ const AUDIO_TYPES = ['none', 'alsa', 'coreaudio', 'jack', 'oss', 'pulseaudio', '
 import { formatChardev, parseChardev } from './chardev.js';
 import { keepExtra } from './device-common.js';
 import type { DomainDevices } from './device-types.js';
-import { diskSourcePath, formatDisk, parseDisk } from './disk.js';
+import { diskSourcePath, formatDisk, insertDisk, parseDisk } from './disk.js';
 import { formatController, formatInterface, parseController, parseInterface } from './interface.js';
 import * as o from './other-devices.js';
 
 /** Where each parsed device (typed object or kept element) stood among `<devices>`' children. */
 const POSITION = new WeakMap<object, number>();
+/** The bus attribute of a disk as written (libvirt orders disks by it while parsing). */
+const WRITTEN_BUS = new WeakMap<object, string | undefined>();
 
 /** An empty device set. */
 export function emptyDevices(): DomainDevices {
@@ -49,7 +51,15 @@ export function parseDevices(el: XmlElement): DomainDevices {
         }
         break;
       }
-      case 'disk': put(d.disks, parseDisk(c)); break;
+      case 'disk': {
+        // libvirt keeps disks sorted per bus (as written) by target index
+        const disk = parseDisk(c);
+        POSITION.set(disk, index);
+        const bus = c.children.find((k): k is XmlElement => k.type === 'element' && k.name === 'target')?.attributes.find((a) => a.name === 'bus')?.value;
+        WRITTEN_BUS.set(disk, bus);
+        insertDisk(d.disks, disk, (x) => WRITTEN_BUS.get(x), (x) => x.target.dev);
+        break;
+      }
       case 'controller': put(d.controllers, parseController(c)); break;
       case 'filesystem': put(d.filesystems, o.parseFilesystem(c)); break;
       case 'interface': put(d.interfaces, parseInterface(c)); break;
@@ -84,6 +94,13 @@ export function parseDevices(el: XmlElement): DomainDevices {
     }
     if (known) r.use(c);
     else POSITION.set(c, index);
+  }
+  // libvirt's order after its parse is not always stable under a second define (the written
+  // bus differs from the default one); sorting again by the effective bus gives the order a
+  // second define would, which stays put from then on: format(parse(x)) is a fixed point
+  if (d.disks.length > 1) {
+    const once = d.disks.splice(0);
+    for (const disk of once) insertDisk(d.disks, disk, (x) => x.target.bus, (x) => x.target.dev);
   }
   keepExtra(r, d);
   checkDuplicateDiskTargets(d);

@@ -65,6 +65,33 @@ function checkDiskSource(disk: DiskDef): void {
   if (!removable && ['file', 'block', 'dir', 'network'].includes(disk.type ?? 'file') && !path) throw virtError(VIR_ERR_NO_SOURCE, disk.target.dev, VIR_FROM_DOMAIN);
 }
 
+/** virDiskNameToIndex: 'vda' -> 0, 'sdb' -> 1, 'hdaa' -> 26; -1 when not a disk name. */
+export function diskNameIndex(name: string): number {
+  const m = /^(?:fd|hd|vd|sd|xvd|ubd)([a-z]*)[0-9]*$/.exec(name);
+  if (!m) return -1;
+  let idx = 0;
+  for (let i = 0; i < m[1]!.length; i++) idx = (idx + (i < 1 ? 0 : 1)) * 26 + (m[1]!.charCodeAt(i) - 97);
+  return idx;
+}
+
+/**
+ * virDomainDiskInsertPreAlloced: disks of the same bus stay sorted by target index; a disk
+ * with no same-bus peer goes last. `busOf` gives the bus to compare (the parser compares
+ * the bus as written, before defaulting, as libvirt does).
+ */
+export function insertDisk<T>(list: T[], disk: T, busOf: (d: T) => string | undefined, dev: (d: T) => string): void {
+  let at = -1;
+  const bus = busOf(disk);
+  const idx = diskNameIndex(dev(disk));
+  for (let i = list.length - 1; i >= 0; i--) {
+    if (busOf(list[i]!) !== bus) continue;
+    if (diskNameIndex(dev(list[i]!)) > idx) at = i;
+    else if (at === -1) at = i + 1;
+  }
+  if (at === -1) list.push(disk);
+  else list.splice(at, 0, disk);
+}
+
 /** virDiskNameParse: a known prefix, lowercase letters, optional partition digits. */
 export function isDiskName(name: string): boolean {
   return /^(?:fd|hd|vd|sd|xvd|ubd)[a-z]*[0-9]*$/.test(name);

@@ -7,28 +7,33 @@ import { VIR_ERR_INVALID_ARG, VIR_ERR_OPERATION_INVALID } from '../util/codes.js
 import { generateMAC } from '../util/mac.js';
 import { generateUUID } from '../util/uuid.js';
 import { checkDuplicateDiskTargets } from './devices.js';
+import { insertDisk } from './disk.js';
 import { applyParseDefaults } from './domain-parse.js';
 import { DEVICE_ARRAYS, type DomainDevice } from './domain-device.js';
 import type { DiskDef, InterfaceDef } from './device-types.js';
 import type { DomainDef } from './domain-types.js';
 
-/** Appends `dev` to its family (after the existing ones); a second memballoon is refused. */
+/** Adds `dev` after the existing devices of its family (disks sorted per bus by target, as libvirt); a second memballoon is refused. */
 export function addDevice(def: DomainDef, dev: DomainDevice): void {
   if (dev.kind === 'memballoon') {
     if (def.devices.memballoon) throw virtError(VIR_ERR_OPERATION_INVALID, 'domain already has a memory balloon device');
     def.devices.memballoon = dev.def;
     return;
   }
-  const list = def.devices[DEVICE_ARRAYS[dev.kind]] as unknown[];
-  list.push(dev.def);
   if (dev.kind === 'disk') {
+    const disks = def.devices.disks;
+    const prev = disks.slice();
+    // as virDomainDiskInsert: sorted by target index among disks of the same bus
+    insertDisk(disks, dev.def, (d) => d.target.bus, (d) => d.target.dev);
     try {
       checkDuplicateDiskTargets(def.devices);
     } catch (e) {
-      list.pop();
+      disks.splice(0, disks.length, ...prev);
       throw e;
     }
+    return;
   }
+  (def.devices[DEVICE_ARRAYS[dev.kind]] as unknown[]).push(dev.def);
 }
 
 /** Removes the device object `dev.def` (by identity); returns whether it was there. */
