@@ -140,6 +140,29 @@ describe('storage: vksh output equals virsh on libvirt 9.0 for the same dir pool
     });
   }
 
+  it('vol-create of a qcow2 with compat 1.1 and lazy_refcounts: same XML before and after a refresh', async () => {
+    const xml = (n: string) =>
+      `<volume><name>${n}</name><capacity unit='M'>64</capacity><target><format type='qcow2'/>` +
+      `<compat>1.1</compat><features><lazy_refcounts/></features></target></volume>`;
+    writeFileSync(join(root, 'vk.xml'), xml('vk-lazy.qcow2'));
+    writeFileSync(join(root, 'lv.xml'), xml('lv-lazy.qcow2'));
+    await vksh(uri, 'vol-create', name, join(root, 'vk.xml'));
+    virsh('vol-create', name, join(root, 'lv.xml'));
+    const norm = (s: string, p: string) => s.split(`${p}-lazy`).join('lazy').split('\n').filter((l) => !/<[amc]time>/.test(l)).join('\n');
+    const both = async () => [
+      norm(await vksh(uri, 'vol-dumpxml', '--pool', name, 'vk-lazy.qcow2'), 'vk'),
+      norm(virsh('vol-dumpxml', '--pool', name, 'lv-lazy.qcow2'), 'lv'),
+    ];
+    const [a, b] = await both();
+    assert.equal(a, b);
+    assert.match(a, /<features>\s*<lazy_refcounts\/>\s*<\/features>/);
+    await conn!.lookupStoragePoolByName(name).then((p) => p.refresh());
+    virsh('pool-refresh', name);
+    const [c, d] = await both();
+    assert.equal(c, d);
+    assert.match(c, /<clusterSize unit='B'>65536<\/clusterSize>/);
+  });
+
   for (const args of [
     ['vol-create-as', 'POOL', 'data.img', '1M'],
     ['vol-create-as', 'POOL', 'x.img', '1M', '--format', 'vmdkx'],
