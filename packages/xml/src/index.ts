@@ -26,4 +26,5 @@ export * from './caps/domain-capabilities.js';
 export type { ByteSize } from './model/common-fields.js';
 export * from './domain/domain-device.js';
 export * from './domain/domain-edit.js';
+export { addImplicitDevices } from './domain/implicit-devices.js';
 export * from './kinds.js';
