@@ -101,6 +101,9 @@ describe('typed edits', () => {
     const def = x.parseDomainXML(`<domain type='test'><name>d</name><memory>1</memory><os><type>hvm</type></os><devices>${D('vda') + D('hdc') + D('vdc')}</devices></domain>`);
     x.addDevice(def, x.parseDomainDeviceXML(D('vdb')));
     assert.deepEqual(def.devices.disks.map((d) => d.target.dev), ['vda', 'vdb', 'vdc', 'hdc']);
+    x.addDevice(def, x.parseDomainDeviceXML(D('sdj')));
+    assert.deepEqual(x.findDisk(def, 'sdj')!.address, { type: 'drive', attrs: { controller: '1', bus: '0', target: '0', unit: '2' } });
+    assert.deepEqual(def.devices.controllers.filter((c) => c.type === 'scsi').map((c) => c.index), [0, 1]);
   });
 
   it('documentOrder keeps the devices where the document had them', () => {

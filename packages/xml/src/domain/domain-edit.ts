@@ -9,11 +9,16 @@ import { generateUUID } from '../util/uuid.js';
 import { checkDuplicateDiskTargets } from './devices.js';
 import { insertDisk } from './disk.js';
 import { applyParseDefaults } from './domain-parse.js';
+import { addImplicitDevices } from './implicit-devices.js';
 import { DEVICE_ARRAYS, type DomainDevice } from './domain-device.js';
 import type { DiskDef, InterfaceDef } from './device-types.js';
 import type { DomainDef } from './domain-types.js';
 
-/** Adds `dev` after the existing devices of its family (disks sorted per bus by target, as libvirt); a second memballoon is refused. */
+/**
+ * Adds `dev` after the existing devices of its family (disks sorted per bus by target, as
+ * libvirt), then assigns what libvirt's post-parse would (drive address, controllers, ports).
+ * A second memballoon is refused.
+ */
 export function addDevice(def: DomainDef, dev: DomainDevice): void {
   if (dev.kind === 'memballoon') {
     if (def.devices.memballoon) throw virtError(VIR_ERR_OPERATION_INVALID, 'domain already has a memory balloon device');
@@ -31,9 +36,9 @@ export function addDevice(def: DomainDef, dev: DomainDevice): void {
       disks.splice(0, disks.length, ...prev);
       throw e;
     }
-    return;
-  }
-  (def.devices[DEVICE_ARRAYS[dev.kind]] as unknown[]).push(dev.def);
+  } else (def.devices[DEVICE_ARRAYS[dev.kind]] as unknown[]).push(dev.def);
+  // as libvirt's device post-parse: drive address, controllers, port numbers
+  addImplicitDevices(def);
 }
 
 /** Removes the device object `dev.def` (by identity); returns whether it was there. */
