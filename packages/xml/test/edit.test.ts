@@ -127,6 +127,9 @@ describe('typed edits', () => {
     assert.doesNotMatch(inactive, /virtio-disk0/);
     assert.match(inactive, /<alias name='ua-net'\/>/);
     assert.match(inactive, /passwd='s3cret'/);
+    const auto = x.parseDomainXML(BASE.replace("port='5900'", "port='5905' autoport='yes'"));
+    assert.match(x.formatDomainXML(auto), /<graphics type='vnc' port='5905' autoport='yes'>/);
+    assert.match(x.formatDomainXML(auto, { inactive: true }), /<graphics type='vnc' port='-1' autoport='yes'>/);
   });
 
   it('single devices round trip with unknown parts', () => {

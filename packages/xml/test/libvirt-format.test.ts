@@ -42,6 +42,7 @@ describe('define parity: what libvirt 9.0 adds on define, byte for byte', functi
     `<os><type arch='i686'>hvm</type></os><devices>${devices}</devices></domain>`;
   const D = (t: string, extra = '') =>
     `<disk type='file' device='${t.startsWith('fd') ? 'floppy' : 'disk'}'><source file='/${t}'/><target dev='${t}'${extra}/></disk>`;
+  const V = "<video><model type='cirrus' vram='16384' heads='1' primary='yes'/></video>";
   const CASES: Record<string, string> = {
     'a console becomes the first serial port': "<console type='pty'/>",
     'serial ports numbered, a console added': "<serial type='pty'/><serial type='file'><source path='/tmp/x'/></serial>",
@@ -52,6 +53,9 @@ describe('define parity: what libvirt 9.0 adds on define, byte for byte', functi
     'a console aliasing a different serial port': "<console type='pty'/><serial type='file'><source path='/tmp/x'/></serial>",
     'drive addresses and disk controllers': D('sdh') + D('hdd') + D('fdb') + D('sdc', " bus='sata'") + "<controller type='scsi' index='0' model='virtio-scsi'/>",
     'disk order per bus': D('vdb', " bus='virtio'") + D('hdb', " bus='ide'") + D('vda', " bus='virtio'") + D('hda', " bus='ide'"),
+    'VNC defaults': `<graphics type='vnc'/><graphics type='vnc' port='5901'/><graphics type='vnc' autoport='no'/>${V}`,
+    'VNC listen and socket': `<graphics type='vnc' listen='127.0.0.1'/><graphics type='vnc' socket='/tmp/s'/><graphics type='vnc'><listen type='network' network='default'/></graphics>${V}`,
+    'SPICE and RDP defaults': `<graphics type='spice'/><graphics type='spice' port='5900'/><graphics type='spice' autoport='yes'/><graphics type='rdp'/>${V}`,
     'a CD-ROM on a third SCSI controller': "<disk type='file' device='cdrom'><target dev='sdb' bus='scsi'/><address type='drive' controller='2' bus='0' target='0' unit='0'/></disk>",
   };
   let libvirtOut: string[];

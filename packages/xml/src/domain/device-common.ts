@@ -93,6 +93,11 @@ export function withInactiveFormat<T>(inactive: boolean, fn: () => T): T {
   }
 }
 
+/** Whether the current format is VIR_DOMAIN_XML_INACTIVE (see {@link withInactiveFormat}). */
+export function isInactiveFormat(): boolean {
+  return inactiveFormat;
+}
+
 /** `<alias name='...'/>`. */
 export function formatAlias(dev: DeviceCommon): XmlElement | undefined {
   if (dev.alias === undefined || (inactiveFormat && !dev.alias.startsWith('ua-'))) return undefined;

@@ -13,6 +13,7 @@ import {
   formatAlias,
   formatAttrElement,
   formatBoot,
+  isInactiveFormat,
   keepExtra,
   parseAttrElement,
   readBoot,
@@ -83,14 +84,47 @@ export function parseGraphics(el: XmlElement): GraphicsDef {
   if (passwd !== undefined) d.passwd = passwd;
   readDeviceCommon(r, d);
   keepExtra(r, d);
+  graphicsDefaults(el, d);
   return d;
+}
+
+// virDomainGraphicsDefParseXML's defaults: automatic VNC/RDP ports, SPICE autoport off once a
+// port is given, and a <listen> element made from the listen/socket attributes
+function graphicsDefaults(el: XmlElement, d: GraphicsDef): void {
+  const attr = (n: string) => el.attributes.find((a) => a.name === n)?.value;
+  const socket = attr('socket');
+  if (d.type === 'vnc' && socket === undefined) {
+    d.autoport ??= d.port === undefined || d.port === -1;
+    if (d.autoport && d.port === undefined) d.port = -1;
+  } else if (d.type === 'spice') {
+    if (d.autoport === undefined && (d.port !== undefined || attr('tlsPort') !== undefined)) d.autoport = false;
+  } else if (d.type === 'rdp' && d.port === undefined) {
+    d.port = 0;
+    d.autoport ??= true;
+  }
+  if (!['vnc', 'spice', 'rdp'].includes(d.type) || el.children.some((c) => c.type === 'element' && c.name === 'listen')) return;
+  let listen: [string, string][];
+  if (d.type === 'vnc' && socket !== undefined) listen = [['type', 'socket'], ['socket', socket]];
+  else if (d.listen !== undefined) listen = [['type', 'address'], ['address', d.listen]];
+  else if (d.type === 'spice' && d.port === undefined && attr('tlsPort') === undefined && !d.autoport) listen = [['type', 'none']];
+  else listen = [['type', 'address']];
+  const node = buildElement('listen', listen, []);
+  const extra = (d.extra ??= { attributes: [], children: [] });
+  extra.children.unshift({ after: null, node });
 }
 
 /** Formats `<graphics>`; the password only when `secure`. */
 export function formatGraphics(d: GraphicsDef, secure: boolean): XmlElement {
   return buildElement(
     'graphics',
-    [['type', d.type], ['port', d.port], ['autoport', toYesNo(d.autoport)], ['listen', d.listen], ['passwd', secure ? d.passwd : undefined]],
+    [
+      ['type', d.type],
+      // an automatic port is not part of the configuration
+      ['port', d.autoport && d.type === 'vnc' && isInactiveFormat() ? -1 : d.port],
+      ['autoport', toYesNo(d.autoport)],
+      ['listen', d.listen],
+      ['passwd', secure ? d.passwd : undefined],
+    ],
     [formatAlias(d), formatAddress(d)],
     d.extra,
   );
