@@ -6,7 +6,7 @@
 import { statSync, readFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
-import { QmpClient } from '@virtkit/qmp-client';
+import type { QmpClient } from '@virtkit/qmp-client';
 import { virtError } from '@virtkit/core';
 import { VIR_ERR_INTERNAL_ERROR } from './constants.js';
 import { launchQemu, readLogTail } from './process-launcher.js';
@@ -67,7 +67,8 @@ async function runProbe(binary: string, mtimeMs: number, cacheDir: string): Prom
   const q = await launchQemu(binary, args, mon, log);
   let qmp: QmpClient | undefined;
   try {
-    qmp = await QmpClient.connect(mon, { connectTimeout: 10_000 });
+    const { QmpClient: Client } = await import('@virtkit/qmp-client');
+    qmp = await Client.connect(mon, { connectTimeout: 10_000 });
     const ver = (await qmp.execute('query-version')) as { qemu: { major: number; minor: number; micro: number } };
     const machines = (await qmp.execute('query-machines')) as { name: string; alias?: string; 'is-default'?: boolean; 'cpu-max': number; deprecated?: boolean }[];
     const kvm = (await qmp.execute('query-kvm')) as { enabled: boolean; present: boolean };

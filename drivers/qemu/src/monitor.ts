@@ -3,7 +3,7 @@
  * errors into VirtErrors with libvirt's wording, and forwards events and the end of the
  * connection (QEMU exited, or was killed) to the domain's handlers.
  */
-import { QmpClient, QmpDisconnectedError, QmpError, QmpTimeoutError, type QmpEvent } from '@virtkit/qmp-client';
+import type { QmpClient, QmpError, QmpEvent } from '@virtkit/qmp-client';
 import { virtError } from '@virtkit/core';
 import { VIR_ERR_INTERNAL_ERROR, VIR_ERR_OPERATION_INVALID, VIR_ERR_OPERATION_TIMEOUT } from './constants.js';
 
@@ -29,7 +29,9 @@ export class Monitor {
 
   /** Connects to `path` (already listening: see process-launcher.ts) and negotiates. */
   static async open(path: string, handlers: MonitorHandlers, timeoutMs = 30_000): Promise<Monitor> {
-    const qmp = await QmpClient.connect(path, { connectTimeout: timeoutMs });
+    // Loaded on first use: a connection without running guests never pays for it.
+    const { QmpClient: Client } = await import('@virtkit/qmp-client');
+    const qmp = await Client.connect(path, { connectTimeout: timeoutMs });
     return new Monitor(qmp, handlers);
   }
 
@@ -56,8 +58,10 @@ export class Monitor {
 
 /** libvirt's wording for monitor failures. */
 export function toVirtError(command: string, e: unknown): Error {
-  if (e instanceof QmpError) return virtError(VIR_ERR_INTERNAL_ERROR, `unable to execute QEMU command '${command}': ${e.desc}`);
-  if (e instanceof QmpTimeoutError) return virtError(VIR_ERR_OPERATION_TIMEOUT, `QEMU command '${command}' timed out`);
-  if (e instanceof QmpDisconnectedError) return virtError(VIR_ERR_OPERATION_INVALID, 'domain is not running');
+  // By name: the client classes are loaded lazily (see open()).
+  const name = (e as Error | undefined)?.name;
+  if (name === 'QmpError') return virtError(VIR_ERR_INTERNAL_ERROR, `unable to execute QEMU command '${command}': ${(e as QmpError).desc}`);
+  if (name === 'QmpTimeoutError') return virtError(VIR_ERR_OPERATION_TIMEOUT, `QEMU command '${command}' timed out`);
+  if (name === 'QmpDisconnectedError') return virtError(VIR_ERR_OPERATION_INVALID, 'domain is not running');
   return e instanceof Error ? e : new Error(String(e));
 }
