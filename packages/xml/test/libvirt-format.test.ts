@@ -56,6 +56,9 @@ describe('define parity: what libvirt 9.0 adds on define, byte for byte', functi
     'VNC defaults': `<graphics type='vnc'/><graphics type='vnc' port='5901'/><graphics type='vnc' autoport='no'/>${V}`,
     'VNC listen and socket': `<graphics type='vnc' listen='127.0.0.1'/><graphics type='vnc' socket='/tmp/s'/><graphics type='vnc'><listen type='network' network='default'/></graphics>${V}`,
     'SPICE and RDP defaults': `<graphics type='spice'/><graphics type='spice' port='5900'/><graphics type='spice' autoport='yes'/><graphics type='rdp'/>${V}`,
+    'controller indexes': "<controller type='usb'/><controller type='usb'/><controller type='usb' index='3'/><controller type='usb'/><controller type='ide'/>",
+    'input buses': "<input type='tablet'/><input type='mouse'/><input type='keyboard'/><input type='passthrough'><source evdev='/dev/input/event1'/></input><input type='evdev'><source dev='/dev/input/event2'/></input>",
+    'host devices and RNG backends': "<hostdev mode='subsystem' type='pci'><source><address domain='0x0000' bus='0x00' slot='0x01' function='0x0'/></source></hostdev><rng model='virtio'><backend model='random'/></rng>",
     'a CD-ROM on a third SCSI controller': "<disk type='file' device='cdrom'><target dev='sdb' bus='scsi'/><address type='drive' controller='2' bus='0' target='0' unit='0'/></disk>",
   };
   let libvirtOut: string[];

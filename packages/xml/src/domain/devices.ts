@@ -13,6 +13,7 @@ import { formatChardev, parseChardev } from './chardev.js';
 import { keepExtra } from './device-common.js';
 import type { DomainDevices } from './device-types.js';
 import { diskSourcePath, formatDisk, insertDisk, parseDisk } from './disk.js';
+import { insertController } from './implicit-devices.js';
 import { formatController, formatInterface, parseController, parseInterface } from './interface.js';
 import * as o from './other-devices.js';
 
@@ -60,7 +61,13 @@ export function parseDevices(el: XmlElement): DomainDevices {
         insertDisk(d.disks, disk, (x) => WRITTEN_BUS.get(x), (x) => x.target.dev);
         break;
       }
-      case 'controller': put(d.controllers, parseController(c)); break;
+      case 'controller': {
+        const ctl = parseController(c);
+        POSITION.set(ctl, index);
+        if (ctl.index === undefined) insertController(d.controllers, ctl);
+        else d.controllers.push(ctl);
+        break;
+      }
       case 'filesystem': put(d.filesystems, o.parseFilesystem(c)); break;
       case 'interface': put(d.interfaces, parseInterface(c)); break;
       case 'serial': put(d.serials, parseChardev(c)); break;

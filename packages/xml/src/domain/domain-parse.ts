@@ -21,7 +21,7 @@ import { parseUUID } from '../util/uuid.js';
 import { LLONG_MAX, parseInt32, parseUInt, parseULongLong, scaleIntegerBig } from '../util/units.js';
 import { keepExtra } from './device-common.js';
 import { emptyDevices, parseDevices } from './devices.js';
-import { addImplicitDevices } from './implicit-devices.js';
+import { addImplicitDevices, deviceDefaults } from './implicit-devices.js';
 import type { DomainCpu, DomainDef, DomainOs, DomainVcpu } from './domain-types.js';
 
 const DOMAIN_TYPES = ['none', 'qemu', 'kqemu', 'kvm', 'xen', 'lxc', 'uml', 'openvz', 'test', 'vmware', 'hyperv', 'vbox', 'phyp', 'parallels', 'bhyve', 'vz', 'hvf'];
@@ -317,5 +317,6 @@ export function applyParseDefaults(def: DomainDef): void {
     seen.add(o);
   }
   if (def.os.type === 'hvm' && def.os.boot.length === 0 && !perDevice) def.os.boot.push('hd');
+  deviceDefaults(def);
   addImplicitDevices(def);
 }

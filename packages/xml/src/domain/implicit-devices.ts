@@ -4,6 +4,8 @@
  * controllers those addresses and virtio consoles/channels need, the serial <-> console
  * pairing of HVM guests, and serial/parallel/console port numbers.
  */
+import { virtError } from '@virtkit/core';
+import { VIR_ERR_INTERNAL_ERROR, VIR_FROM_DOMAIN } from '../util/codes.js';
 import type { ChardevDef, ControllerDef, DomainDevices } from './device-types.js';
 import { diskNameIndex } from './disk.js';
 import type { DomainDef } from './domain-types.js';
@@ -35,10 +37,50 @@ function assignDriveAddresses(d: DomainDevices): void {
   }
 }
 
+/** Whether a controller is a companion (`<master startport=.../>`, an ICH9 UHCI of an EHCI). */
+function isCompanion(c: ControllerDef): boolean {
+  return c.extra?.children.some((x) => x.node.name === 'master') ?? false;
+}
+
+/**
+ * virDomainControllerInsertPreAlloced: controllers of a type stay sorted by index (a master
+ * before its companions); an unindexed one goes after the last of its type, a new type last.
+ * The parser uses it for unindexed controllers only: libvirt's own output does not always
+ * have its controllers in this order, and it must come back unchanged.
+ */
+export function insertController(list: ControllerDef[], c: ControllerDef): void {
+  let at = -1;
+  const idx = c.index ?? -1;
+  for (let i = list.length - 1; i >= 0; i--) {
+    const cur = list[i]!;
+    if (cur.type !== c.type) continue;
+    if (idx === -1) {
+      at = i + 1;
+      break;
+    }
+    const curIdx = cur.index ?? -1;
+    if (curIdx > idx) at = i;
+    else if (curIdx === idx && !isCompanion(c) && isCompanion(cur)) at = i;
+    else if (at === -1) at = i + 1;
+  }
+  if (at === -1) list.push(c);
+  else list.splice(at, 0, c);
+}
+
+// unindexed controllers get the lowest free index of their type
+function assignControllerIndexes(d: DomainDevices): void {
+  for (const c of d.controllers) {
+    if (c.index !== undefined) continue;
+    const used = new Set(d.controllers.filter((o) => o.type === c.type && o.index !== undefined).map((o) => o.index));
+    let i = 0;
+    while (used.has(i)) i++;
+    c.index = i;
+  }
+}
+
 function maybeAddController(d: DomainDevices, type: string, index: number): void {
   if (d.controllers.some((c) => c.type === type && (c.index ?? 0) === index)) return;
-  const c: ControllerDef = { type, index };
-  d.controllers.push(c);
+  d.controllers.push({ type, index });
 }
 
 function addControllers(d: DomainDevices): void {
@@ -112,8 +154,32 @@ export function assignCharPorts(d: DomainDevices): void {
   });
 }
 
+/**
+ * Per-device defaults libvirt's parser derives: input buses from the OS type, unmanaged
+ * subsystem host devices, the random backend's /dev/random.
+ */
+export function deviceDefaults(def: DomainDef): void {
+  const d = def.devices;
+  const xen = def.os.type === 'xen' || def.os.type === 'xenpvh';
+  for (const i of d.inputs) {
+    if (i.bus !== undefined) continue;
+    if (xen) {
+      if (i.type === 'tablet') throw virtError(VIR_ERR_INTERNAL_ERROR, 'xen bus does not support tablet input device', VIR_FROM_DOMAIN);
+      if (i.type === 'mouse' || i.type === 'keyboard') i.bus = 'xen';
+    } else if (def.os.type === 'hvm') {
+      const bus = ({ tablet: 'usb', mouse: 'ps2', keyboard: 'ps2', passthrough: 'virtio' } as Record<string, string>)[i.type];
+      if (bus) i.bus = bus;
+    }
+  }
+  for (const h of d.hostdevs) {
+    if (h.mode === 'subsystem' && h.managed === undefined && ['pci', 'usb', 'scsi'].includes(h.type ?? '')) h.managed = false;
+  }
+  for (const r of d.rngs) if (r.backend?.model === 'random' && r.backend.path === undefined) r.backend.path = '/dev/random';
+}
+
 /** Applies libvirt's generic post-parse additions to `def` (idempotent). */
 export function addImplicitDevices(def: DomainDef): DomainDef {
+  assignControllerIndexes(def.devices);
   assignCharPorts(def.devices);
   assignDriveAddresses(def.devices);
   consoleCompat(def);
