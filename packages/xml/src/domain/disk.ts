@@ -67,12 +67,19 @@ function checkDiskSource(disk: DiskDef): void {
 
 /** virDiskNameToIndex: 'vda' -> 0, 'sdb' -> 1, 'hdaa' -> 26; -1 when not a disk name. */
 export function diskNameIndex(name: string): number {
+  let idx = INDEX_CACHE.get(name);
+  if (idx !== undefined) return idx;
   const m = /^(?:fd|hd|vd|sd|xvd|ubd)([a-z]*)[0-9]*$/.exec(name);
-  if (!m) return -1;
-  let idx = 0;
-  for (let i = 0; i < m[1]!.length; i++) idx = (idx + (i < 1 ? 0 : 1)) * 26 + (m[1]!.charCodeAt(i) - 97);
+  idx = 0;
+  if (!m) idx = -1;
+  else for (let i = 0; i < m[1]!.length; i++) idx = (idx + (i < 1 ? 0 : 1)) * 26 + (m[1]!.charCodeAt(i) - 97);
+  // disk insertion compares names over and over: remember them (bounded)
+  if (INDEX_CACHE.size > 4096) INDEX_CACHE.clear();
+  INDEX_CACHE.set(name, idx);
   return idx;
 }
+
+const INDEX_CACHE = new Map<string, number>();
 
 /**
  * virDomainDiskInsertPreAlloced: disks of the same bus stay sorted by target index; a disk
