@@ -10,6 +10,7 @@ import { strict as assert } from 'node:assert';
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { runVksh } from '../src/vksh.js';
 import { captureIO } from './support/capture-io.js';
@@ -35,6 +36,7 @@ const DRIVER_GAPS: Record<string, string> = {
 };
 
 const cases = JSON.parse(readFileSync(join(here, 'golden', 'cases.json'), 'utf8')) as GoldenCase[];
+const interactive = JSON.parse(readFileSync(join(here, 'golden', 'interactive.json'), 'utf8')) as (GoldenCase & { input: string })[];
 
 /** Masks what virsh itself prints from the wall clock or the machine. */
 function normalize(text: string, args: readonly string[]): string {
@@ -70,6 +72,22 @@ describe('vksh golden suite (virsh 9.0, test:///default)', function () {
           this.skip();
         }
         assert.deepEqual(actual, expected);
+      } finally {
+        rmSync(cwd, { recursive: true, force: true });
+      }
+    });
+  }
+
+  for (const c of interactive) {
+    it(`interactive: vksh ${c.args.join(' ')} <<< ${JSON.stringify(c.input)}`, async () => {
+      const cwd = mkdtempSync(join(tmpdir(), 'vksh-golden-'));
+      try {
+        cpSync(join(here, 'golden', 'fixtures'), cwd, { recursive: true });
+        const io = captureIO();
+        const status = await runVksh(c.args, { ...io, cwd, env: {}, stdin: Readable.from([c.input]) });
+        // the same session, with the program's name in the banner and prompt
+        const expected = { stdout: c.stdout.replaceAll('virsh', 'vksh'), stderr: c.stderr, status: c.status };
+        assert.deepEqual({ stdout: io.out(), stderr: io.err(), status }, expected);
       } finally {
         rmSync(cwd, { recursive: true, force: true });
       }

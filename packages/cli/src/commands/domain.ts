@@ -27,8 +27,8 @@ function affectFlags(cmd: Cmd): number {
 async function define(ctl: Ctl, cmd: Cmd): Promise<void> {
   const file = cmd.req('file');
   const xml = await readInput(ctl, file);
-  const dom = await attempt(`Failed to define domain from ${file}`, () => ctl.conn.defineDomainXML(xml, cmd.bool('validate') ? 1 : 0));
-  ctl.print(`Domain '${dom.getName()}' defined from ${file}\n`);
+  const dom = await attempt(`Failed to define domain from ${file}`, () => ctl.conn.defineDomainXML(xml, cmd.bool('validate') ? 1 : undefined));
+  ctl.extra(`Domain '${dom.getName()}' defined from ${file}\n`);
 }
 
 async function create(ctl: Ctl, cmd: Cmd): Promise<void> {
@@ -39,7 +39,7 @@ async function create(ctl: Ctl, cmd: Cmd): Promise<void> {
   if (cmd.bool('autodestroy')) flags |= 2;
   if (cmd.bool('validate')) flags |= 16;
   const dom = await attempt(`Failed to create domain from ${file}`, () => ctl.conn.createDomainXML(xml, flags));
-  ctl.print(`Domain '${dom.getName()}' created from ${file}\n`);
+  ctl.extra(`Domain '${dom.getName()}' created from ${file}\n`);
 }
 
 async function start(ctl: Ctl, cmd: Cmd): Promise<void> {
@@ -51,8 +51,9 @@ async function start(ctl: Ctl, cmd: Cmd): Promise<void> {
   if (cmd.bool('bypass-cache')) flags |= 4;
   if (cmd.bool('force-boot')) flags |= 8;
   if (cmd.bool('reset-nvram')) flags |= 32;
-  await attempt(`Failed to start domain '${dom.getName()}'`, () => dom.create(flags));
-  ctl.print(`Domain '${dom.getName()}' started\n`);
+  // no flags: plain virDomainCreate, as virsh calls it (errors name the API)
+  await attempt(`Failed to start domain '${dom.getName()}'`, () => dom.create(flags || undefined));
+  ctl.extra(`Domain '${dom.getName()}' started\n`);
 }
 
 /**
@@ -70,7 +71,7 @@ function simple<T>(
       const { dom, name } = await lookupDomain(ctl, cmd);
       const arg = prepare(cmd);
       await attempt(failed.replace('%s', name), () => method(dom, arg));
-      ctl.print(done.replace('%s', name) + '\n');
+      ctl.extra(done.replace('%s', name) + '\n');
     },
   };
 }
@@ -121,12 +122,12 @@ async function undefine(ctl: Ctl, cmd: Cmd): Promise<void> {
     }
   }
   await attempt(`Failed to undefine domain '${name}'`, () => dom.undefine(flags));
-  ctl.print(`Domain '${name}' has been undefined\n`);
+  ctl.extra(`Domain '${name}' has been undefined\n`);
   const failed: string[] = [];
   for (const v of volumes) {
     try {
       await v.vol.delete(cmd.bool('delete-storage-volume-snapshots') ? 2 : 0);
-      ctl.print(`Volume '${v.target}'(${v.source}) removed.\n`);
+      ctl.extra(`Volume '${v.target}'(${v.source}) removed.\n`);
     } catch (e) {
       failed.push(`Failed to remove storage volume '${v.target}'(${v.source})`, failure(e).message);
     }
@@ -155,7 +156,7 @@ async function save(ctl: Ctl, cmd: Cmd): Promise<void> {
     progress?.done();
   }
   // virsh ends its job-watch line before the message
-  ctl.print(`\nDomain '${name}' saved to ${file}\n`);
+  ctl.extra(`\nDomain '${name}' saved to ${file}\n`);
 }
 
 async function restore(ctl: Ctl, cmd: Cmd): Promise<void> {
@@ -176,7 +177,7 @@ async function restore(ctl: Ctl, cmd: Cmd): Promise<void> {
   } finally {
     progress?.done();
   }
-  ctl.print(`Domain restored from ${file}\n`);
+  ctl.extra(`Domain restored from ${file}\n`);
 }
 
 async function managedsave(ctl: Ctl, cmd: Cmd): Promise<void> {
@@ -187,7 +188,7 @@ async function managedsave(ctl: Ctl, cmd: Cmd): Promise<void> {
   if (cmd.bool('running')) flags |= 2;
   if (cmd.bool('paused')) flags |= 4;
   await attempt(`Failed to save domain '${name}' state`, () => dom.managedSave(flags));
-  ctl.print(`\nDomain '${name}' state saved by libvirt\n`);
+  ctl.extra(`\nDomain '${name}' state saved by libvirt\n`);
 }
 
 async function managedsaveRemove(ctl: Ctl, cmd: Cmd): Promise<void> {
@@ -195,11 +196,11 @@ async function managedsaveRemove(ctl: Ctl, cmd: Cmd): Promise<void> {
   const has = await attempt(`Failed to check for domain managed save image`, () => dom.hasManagedSaveImage(0));
   // virsh prints these two without a newline: the command's blank line ends them
   if (!has) {
-    ctl.print(`Domain '${name}' has no manage save image; removal skipped`);
+    ctl.extra(`Domain '${name}' has no manage save image; removal skipped`);
     return;
   }
   await attempt(`Failed to remove managed save image for domain '${name}'`, () => dom.managedSaveRemove(0));
-  ctl.print(`Removed managedsave image for domain '${name}'`);
+  ctl.extra(`Removed managedsave image for domain '${name}'`);
 }
 
 async function setmem(ctl: Ctl, cmd: Cmd): Promise<void> {
@@ -226,7 +227,9 @@ async function setvcpus(ctl: Ctl, cmd: Cmd): Promise<void> {
   if (cmd.bool('maximum')) flags |= 4;
   if (cmd.bool('guest')) flags |= 8;
   if (cmd.bool('hotpluggable')) flags |= 16;
-  await libvirtOnly(() => dom.setVcpusFlags(count, flags));
+  // virDomainSetVcpus unless an option asks for the Flags variant, as virsh 9.0
+  const plain = flags === 0 && !cmd.bool('current');
+  await libvirtOnly(() => (plain ? dom.setVcpus(count) : dom.setVcpusFlags(count, flags)));
 }
 
 async function autostart(ctl: Ctl, cmd: Cmd): Promise<void> {
@@ -235,7 +238,7 @@ async function autostart(ctl: Ctl, cmd: Cmd): Promise<void> {
   await attempt(on ? `Failed to mark domain '${name}' as autostarted` : `Failed to unmark domain '${name}' as autostarted`, () =>
     dom.setAutostart(on),
   );
-  ctl.print(on ? `Domain '${name}' marked as autostarted\n` : `Domain '${name}' unmarked as autostarted\n`);
+  ctl.extra(on ? `Domain '${name}' marked as autostarted\n` : `Domain '${name}' unmarked as autostarted\n`);
 }
 
 /** attach-device/detach-device: the plain API without impact options, the Flags one with. */
@@ -257,7 +260,7 @@ function deviceCommand(attach: boolean): CommandImpl {
         else if (attach) await dom.attachDeviceFlags(xml, flags);
         else await dom.detachDeviceFlags(xml, flags);
       });
-      ctl.print(`Device ${what}ed successfully\n`);
+      ctl.extra(`Device ${what}ed successfully\n`);
     },
   };
 }
@@ -270,7 +273,7 @@ async function domrename(ctl: Ctl, cmd: Cmd): Promise<void> {
   } catch (e) {
     throw failure(e);
   }
-  ctl.print('Domain successfully renamed\n');
+  ctl.extra('Domain successfully renamed\n');
 }
 
 /** The domain management group. */
@@ -280,14 +283,14 @@ export const DOMAIN_COMMANDS: Record<string, CommandImpl> = {
   start: { run: start },
   suspend: simple((d) => d.suspend(), "Domain '%s' suspended", "Failed to suspend domain '%s'"),
   resume: simple((d) => d.resume(), "Domain '%s' resumed", "Failed to resume domain '%s'"),
-  shutdown: simple((d, f: number) => d.shutdown(f), "Domain '%s' is being shutdown", "Failed to shutdown domain '%s'", (c) =>
+  shutdown: simple((d, f: number) => d.shutdown(f || undefined), "Domain '%s' is being shutdown", "Failed to shutdown domain '%s'", (c) =>
     modeFlags(c, true),
   ),
   reboot: simple((d, f: number) => d.reboot(f), "Domain '%s' is being rebooted", "Failed to reboot domain '%s'", (c) =>
     modeFlags(c, false),
   ),
   reset: simple((d) => d.reset(0), "Domain '%s' was reset", "Failed to reset domain '%s'"),
-  destroy: simple((d, f: number) => d.destroy(f), "Domain '%s' destroyed", "Failed to destroy domain '%s'", (c) =>
+  destroy: simple((d, f: number) => d.destroy(f || undefined), "Domain '%s' destroyed", "Failed to destroy domain '%s'", (c) =>
     c.bool('graceful') ? 1 : 0,
   ),
   undefine: { run: undefine },

@@ -106,9 +106,9 @@ function fromFile(create: boolean): CommandImpl {
       const xml = await readInput(ctl, file);
       const verb = create ? 'create' : 'define';
       const net = await attempt(`Failed to ${verb} network from ${file}`, () =>
-        create ? ctl.conn.createNetworkXML(xml, 0) : ctl.conn.defineNetworkXML(xml, 0),
+        create ? ctl.conn.createNetworkXML(xml) : ctl.conn.defineNetworkXML(xml),
       );
-      ctl.print(`Network ${net.getName()} ${verb}d from ${file}\n`);
+      ctl.extra(`Network ${net.getName()} ${verb}d from ${file}\n`);
     },
   };
 }
@@ -119,7 +119,7 @@ function simple(method: (n: Network) => Promise<void>, done: string, failed: str
     run: async (ctl, cmd) => {
       const { net, name } = await lookupNetwork(ctl, cmd);
       await attempt(failed.replace('%s', name), () => method(net));
-      ctl.print(done.replace('%s', name) + '\n');
+      ctl.extra(done.replace('%s', name) + '\n');
     },
   };
 }
@@ -130,7 +130,7 @@ async function netAutostart(ctl: Ctl, cmd: Cmd): Promise<void> {
   await attempt(on ? `failed to mark network ${name} as autostarted` : `failed to unmark network ${name} as autostarted`, () =>
     net.setAutostart(on),
   );
-  ctl.print(on ? `Network ${name} marked as autostarted\n` : `Network ${name} unmarked as autostarted\n`);
+  ctl.extra(on ? `Network ${name} marked as autostarted\n` : `Network ${name} unmarked as autostarted\n`);
 }
 
 async function netUuid(ctl: Ctl, cmd: Cmd): Promise<void> {

@@ -161,7 +161,7 @@ function fromFile(create: boolean): CommandImpl {
       const pool = await attempt(`Failed to ${verb} pool from ${file}`, () =>
         create ? ctl.conn.createStoragePoolXML(xml, 0) : ctl.conn.defineStoragePoolXML(xml, 0),
       );
-      ctl.print(`Pool ${pool.getName()} ${verb}d from ${file}\n`);
+      ctl.extra(`Pool ${pool.getName()} ${verb}d from ${file}\n`);
     },
   };
 }
@@ -198,7 +198,7 @@ async function poolDefineAs(ctl: Ctl, cmd: Cmd): Promise<void> {
     return;
   }
   const pool = await attempt(`Failed to define pool ${name}`, () => ctl.conn.defineStoragePoolXML(xml, 0));
-  ctl.print(`Pool ${pool.getName()} defined\n`);
+  ctl.extra(`Pool ${pool.getName()} defined\n`);
 }
 
 /** A command that looks the pool up, calls one method and prints one line. */
@@ -207,7 +207,7 @@ function simple(method: (p: StoragePool, cmd: Cmd) => Promise<void>, done: strin
     run: async (ctl, cmd) => {
       const { pool, name } = await lookupPool(ctl, cmd);
       await attempt(failed.replace('%s', name), () => method(pool, cmd));
-      ctl.print(done.replace('%s', name) + '\n');
+      ctl.extra(done.replace('%s', name) + '\n');
     },
   };
 }
@@ -218,7 +218,7 @@ async function poolAutostart(ctl: Ctl, cmd: Cmd): Promise<void> {
   await attempt(on ? `failed to mark pool ${name} as autostarted` : `failed to unmark pool ${name} as autostarted`, () =>
     pool.setAutostart(on),
   );
-  ctl.print(on ? `Pool ${name} marked as autostarted\n` : `Pool ${name} unmarked as autostarted\n`);
+  ctl.extra(on ? `Pool ${name} marked as autostarted\n` : `Pool ${name} unmarked as autostarted\n`);
 }
 
 /** virStoragePoolBuildFlags from --overwrite/--no-overwrite. */

@@ -225,7 +225,7 @@ async function snapshotCurrent(ctl: Ctl, cmd: Cmd): Promise<void> {
     } catch (e) {
       throw failure(e);
     }
-    ctl.print(`Snapshot ${setName} set as current`);
+    ctl.extra(`Snapshot ${setName} set as current`);
     return;
   }
   let snap: Snapshot;
@@ -257,7 +257,7 @@ async function snapshotRevert(ctl: Ctl, cmd: Cmd): Promise<void> {
   } catch (e) {
     throw failure(e);
   }
-  ctl.print(`Domain snapshot ${snap.getName()} reverted\n`);
+  ctl.extra(`Domain snapshot ${snap.getName()} reverted\n`);
 }
 
 async function snapshotDelete(ctl: Ctl, cmd: Cmd): Promise<void> {
@@ -269,8 +269,8 @@ async function snapshotDelete(ctl: Ctl, cmd: Cmd): Promise<void> {
   if (cmd.bool('metadata')) flags |= 2;
   const sname = snap.getName();
   await attempt(`Failed to delete snapshot ${sname}`, () => snap.delete(flags));
-  if (cmd.bool('children-only')) ctl.print(`Domain snapshot ${sname} children deleted\n`);
-  else ctl.print(`Domain snapshot ${sname} deleted\n`);
+  if (cmd.bool('children-only')) ctl.extra(`Domain snapshot ${sname} children deleted\n`);
+  else ctl.extra(`Domain snapshot ${sname} deleted\n`);
 }
 
 async function snapshotDumpxml(ctl: Ctl, cmd: Cmd): Promise<void> {

@@ -80,7 +80,7 @@ async function volCreate(ctl: Ctl, cmd: Cmd): Promise<void> {
   const xml = await readInput(ctl, file);
   const flags = (cmd.bool('prealloc-metadata') ? 1 : 0) | (cmd.bool('validate') ? 4 : 0);
   const vol = await attempt(`Failed to create vol from ${file}`, () => pool.createVolXML(xml, flags));
-  ctl.print(`Vol ${vol.getName()} created from ${file}\n`);
+  ctl.extra(`Vol ${vol.getName()} created from ${file}\n`);
 }
 
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/'/g, '&apos;');
@@ -115,7 +115,7 @@ async function volCreateAs(ctl: Ctl, cmd: Cmd): Promise<void> {
   }
   const flags = cmd.bool('prealloc-metadata') ? 1 : 0;
   await attempt(`Failed to create vol ${name}`, () => pool.createVolXML(xml, flags));
-  ctl.print(`Vol ${name} created\n`);
+  ctl.extra(`Vol ${name} created\n`);
 }
 
 async function volClone(ctl: Ctl, cmd: Cmd): Promise<void> {
@@ -136,13 +136,13 @@ async function volClone(ctl: Ctl, cmd: Cmd): Promise<void> {
   } finally {
     progress?.done();
   }
-  ctl.print(`Vol ${newName} cloned from ${vol.getName()}\n`);
+  ctl.extra(`Vol ${newName} cloned from ${vol.getName()}\n`);
 }
 
 async function volDelete(ctl: Ctl, cmd: Cmd): Promise<void> {
   const { vol, name } = await lookupVol(ctl, cmd);
   await attempt(`Failed to delete vol ${name}`, () => vol.delete(cmd.bool('delete-snapshots') ? 2 : 0));
-  ctl.print(`Vol ${name} deleted\n`);
+  ctl.extra(`Vol ${name} deleted\n`);
 }
 
 const WIPE_ALGORITHMS = ['zero', 'nnsa', 'dod', 'bsi', 'gutmann', 'schneier', 'pfitzner7', 'pfitzner33', 'random', 'trim'];
@@ -157,7 +157,7 @@ async function volWipe(ctl: Ctl, cmd: Cmd): Promise<void> {
     if (algName !== undefined && v.wipePattern) await v.wipePattern(alg, 0);
     else await vol.wipe(0);
   });
-  ctl.print(`Vol ${name} wiped\n`);
+  ctl.extra(`Vol ${name} wiped\n`);
 }
 
 async function volResize(ctl: Ctl, cmd: Cmd): Promise<void> {
@@ -176,7 +176,7 @@ async function volResize(ctl: Ctl, cmd: Cmd): Promise<void> {
   if (capacity === undefined) throw new CmdError(`Malformed size ${cmd.req('capacity')}`);
   const asGiven = cmd.req('capacity');
   await attempt(`Failed to change size of volume '${name}' to ${asGiven}`, () => vol.resize(capacity, flags));
-  ctl.print(
+  ctl.extra(
     flags & 2
       ? `Size of volume '${name}' successfully changed by ${asGiven}\n`
       : `Size of volume '${name}' successfully changed to ${asGiven}\n`,

@@ -19,7 +19,11 @@ for (const args of GOLDEN_CASES) {
   const cwd = mkdtempSync(join(tmpdir(), 'vksh-golden-'));
   cpSync(join(here, 'fixtures'), cwd, { recursive: true });
   // LC_ALL=C: virsh's messages untranslated, as vksh prints them.
-  const res = spawnSync('virsh', args, { cwd, encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' }, input: '' });
+  // virsh's job watcher (save, managedsave) now and then hangs on a closed stdin: retry
+  let res = spawnSync('virsh', args, { cwd, encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' }, input: '', timeout: 15000 });
+  for (let i = 0; i < 3 && res.signal; i++) {
+    res = spawnSync('virsh', args, { cwd, encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' }, input: '', timeout: 15000 });
+  }
   rmSync(cwd, { recursive: true, force: true });
   if (res.error) throw res.error;
   // libvirt reports some paths made absolute: the scratch directory is stored as <cwd>
