@@ -17,6 +17,11 @@ export function setDriverLoader(scheme: string, loader: DriverModuleLoader): voi
   (bundled ??= new Set()).add(scheme);
 }
 
+/** Whether this process runs the bundled bin (which carries only in-memory drivers). */
+export function isBundled(): boolean {
+  return bundled !== undefined;
+}
+
 /**
  * Why `uri` cannot be opened by this process, if so: the bundled bin cannot import other
  * drivers (each would bring its own copy of core), so `connect` to them in a bundled shell

@@ -7,6 +7,7 @@
  */
 import { fstatSync, writeSync } from 'node:fs';
 import type { OutStream } from './context.js';
+import { isBundled } from './driver-loader.js';
 import { runVksh } from './vksh.js';
 
 /** A synchronous writer on a file descriptor that waits out EAGAIN on non-blocking pipes. */
@@ -44,7 +45,8 @@ export function fdStream(fd: number): OutStream {
 
 /** Runs vksh as a program. */
 export async function main(): Promise<void> {
-  const code = await runVksh(process.argv.slice(2), { stdout: fdStream(1), stderr: fdStream(2) });
+  // The bundle runs only the in-memory test driver: closing it at exit would be wasted time.
+  const code = await runVksh(process.argv.slice(2), { stdout: fdStream(1), stderr: fdStream(2), skipClose: isBundled() });
   // Leftover handles (a driver's timers, stdin) must not keep a finished command alive.
   process.exit(code);
 }

@@ -18,6 +18,11 @@ export interface VkshIO {
   env?: Record<string, string | undefined>;
   /** Working directory for relative file names (defaults to process.cwd()). */
   cwd?: string;
+  /**
+   * Leave the connection open at the end (the process is about to exit anyway). Only for
+   * drivers with nothing to release, as the bundled bin's test driver.
+   */
+  skipClose?: boolean;
 }
 
 const USAGE = `
@@ -205,6 +210,6 @@ export async function runVksh(argv: readonly string[], io: VkshIO): Promise<numb
     const { runShell } = await import('./shell.js');
     return await runShell(ctl, io.stdin ?? process.stdin, env);
   } finally {
-    await ctl.close();
+    if (!io.skipClose) await ctl.close();
   }
 }

@@ -114,7 +114,8 @@ async function help(ctl: Ctl, cmd: Cmd): Promise<void> {
   }
   const def = COMMAND_DEFS.find((d) => d.name === name);
   if (def) {
-    ctl.print(def.help);
+    const { COMMAND_HELP } = await import('../command-help.js');
+    ctl.print(COMMAND_HELP[def.name]);
     return;
   }
   const group = Object.entries(GROUP_TITLES).find(([k, title]) => k === name || title === name);
