@@ -68,10 +68,18 @@ const script = new vm.Script(`(function (exports, require, module, __filename, _
 // it holds the functions that run compiled too; a cache V8 rejects is rebuilt the same way.
 if (process.env.VKSH_WRITE_CODE_CACHE === '1' || (cachedData && script.cachedDataRejected)) {
   process.once('exit', () => {
+    // write then rename: a concurrent vksh never reads half a cache
+    const tmp = `${cacheFile}.${process.pid}`;
     try {
-      fs.writeFileSync(cacheFile, script.createCachedData());
+      fs.writeFileSync(tmp, script.createCachedData());
+      fs.renameSync(tmp, cacheFile);
     } catch {
       // a read-only install keeps working, just without the cache
+      try {
+        fs.unlinkSync(tmp);
+      } catch {
+        // nothing was written
+      }
     }
   });
 }
