@@ -3,7 +3,7 @@
  * real process, non-interactively and as an interactive shell with piped stdin.
  */
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -108,6 +108,20 @@ describe('vksh bin (bundled, real processes)', function () {
     } finally {
       rmSync(cache, { recursive: true, force: true });
     }
+  });
+
+  it('waits for events until interrupted, then reports like virsh', async () => {
+    const child = spawn(process.execPath, [bin, '-c', 'test:///default', 'event --all --loop'], {
+      env: { PATH: process.env.PATH ?? '' },
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    await new Promise((r) => setTimeout(r, 800));
+    assert.equal(child.exitCode, null, 'still waiting for events');
+    child.kill('SIGINT');
+    const code = await new Promise((r) => child.on('close', r));
+    assert.equal(out, 'event loop interrupted\nevents received: 0\n\n');
+    assert.equal(code, 1);
   });
 
   it('is linked as node_modules/.bin/vksh by the workspace install', function () {

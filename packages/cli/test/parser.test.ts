@@ -4,7 +4,9 @@
 import { strict as assert } from 'node:assert';
 import { ParseError, parseCommandArgv, parseCommandString, tokenize } from '../src/parser.js';
 import { formatTable } from '../src/table.js';
-import { EXTRA_OPTS } from '../src/registry.js';
+import { COMMANDS, EXTRA_OPTS } from '../src/registry.js';
+import { COMMAND_DEFS } from '../src/command-defs.js';
+import { COMMAND_HELP } from '../src/command-help.js';
 
 function parseErr(line: string): readonly string[] {
   try {
@@ -97,6 +99,50 @@ describe('vksh option parser', () => {
       [{ domain: 'test', reason: true }],
     );
     assert.throws(() => parseCommandArgv(['list', ';', 'list']), /unexpected data ';'/);
+  });
+});
+
+describe('vksh command table', () => {
+  // issue 4's command list
+  const ISSUE_4 = `version uri hostname nodeinfo capabilities domcapabilities connect list dominfo domstate domid
+    domname domuuid domblklist domiflist define undefine create start suspend resume shutdown reboot reset destroy
+    save restore managedsave managedsave-remove dumpxml setmem setmaxmem setvcpus autostart attach-device
+    detach-device domrename snapshot-create-as snapshot-list snapshot-current snapshot-revert snapshot-delete
+    snapshot-dumpxml event net-list net-info net-dumpxml net-define net-create net-start net-destroy net-undefine
+    net-autostart net-uuid net-name pool-list pool-info pool-dumpxml pool-define pool-define-as pool-create
+    pool-build pool-start pool-destroy pool-delete pool-undefine pool-refresh pool-autostart vol-list vol-info
+    vol-dumpxml vol-create vol-create-as vol-clone vol-delete vol-wipe vol-resize vol-upload vol-download vol-path
+    vol-key vol-name help quit`.split(/\s+/);
+
+  it("implements every command of issue 4 with virsh's options and help", () => {
+    for (const name of ISSUE_4) {
+      assert.ok(COMMANDS.has(name), `${name} implemented`);
+      assert.ok(COMMAND_DEFS.some((d) => d.name === name), `${name} defined`);
+      assert.match(COMMAND_HELP[name], new RegExp(`^  NAME\\n    ${name} - `));
+    }
+    assert.deepEqual(COMMAND_DEFS.map((d) => d.name).filter((n) => !COMMANDS.has(n)), []);
+  });
+
+  it("keeps issue 4's list options", () => {
+    const opts = (cmd: string): string[] => COMMAND_DEFS.find((d) => d.name === cmd)!.opts.map((o) => o.name);
+    for (const [cmd, want] of Object.entries({
+      list: ['all', 'inactive', 'name', 'uuid', 'title', 'persistent', 'transient', 'autostart', 'state-running', 'state-paused', 'state-shutoff'],
+      domstate: ['reason'],
+      undefine: ['managed-save', 'snapshots-metadata', 'remove-all-storage'],
+      create: ['paused'],
+      start: ['paused'],
+      dumpxml: ['inactive'],
+      autostart: ['disable'],
+      'attach-device': ['live', 'config', 'persistent', 'current'],
+      'detach-device': ['live', 'config', 'persistent', 'current'],
+      event: ['all', 'loop', 'timeout', 'event'],
+      'net-list': ['all', 'inactive'],
+      'pool-list': ['all', 'details', 'inactive'],
+      'vol-list': ['details'],
+      'vol-create-as': ['format', 'allocation', 'backing-vol'],
+    })) {
+      for (const o of want) assert.ok(opts(cmd).includes(o), `${cmd} --${o}`);
+    }
   });
 });
 

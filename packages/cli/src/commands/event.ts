@@ -82,8 +82,14 @@ async function event(ctl: Ctl, cmd: Cmd): Promise<void> {
   let timedOut = false;
   const timer = timeout === undefined ? undefined : setTimeout(() => ((timedOut = true), ac.abort()), timeout * 1000);
   // Ctrl-C ends the loop the way virsh's SIGINT handler does.
-  const onSigint = (): void => ac.abort();
+  let interrupted = false;
+  const onSigint = (): void => {
+    interrupted = true;
+    ac.abort();
+  };
   process.once('SIGINT', onSigint);
+  // Waiting on the iterator holds no handle of its own: keep the process alive until done.
+  const keepAlive = setInterval(() => undefined, 1 << 30);
   let count = 0;
   try {
     const source = ctl.conn.events({ signal: ac.signal, types: types as ConnectionEventType[] });
@@ -119,11 +125,13 @@ async function event(ctl: Ctl, cmd: Cmd): Promise<void> {
     }
   } finally {
     if (timer) clearTimeout(timer);
+    clearInterval(keepAlive);
     process.removeListener('SIGINT', onSigint);
     ac.abort();
   }
   if (!json) {
-    if (timedOut) ctl.print('event loop timed out\n');
+    if (interrupted) ctl.print('event loop interrupted\n');
+    else if (timedOut) ctl.print('event loop timed out\n');
     ctl.print(`events received: ${count}\n`);
   }
   // virsh fails the command, silently, when nothing arrived
