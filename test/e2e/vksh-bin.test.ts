@@ -105,6 +105,9 @@ describe('vksh bin (bundled, real processes)', function () {
       // a new shell recalls the previous session's lines: Up, Up gives "list --name"
       const second = session('\\033[A\\033[A\\r|quit\\r');
       assert.match(second, /\ntest\n/);
+      // Ctrl-C drops the half-typed line and prompts again; the shell goes on
+      const third = session('dominf|\\003|uri\\r|quit\\r');
+      assert.match(third, /vksh # dominf\nvksh # uri\ntest:\/\/\/default\n/);
     } finally {
       rmSync(cache, { recursive: true, force: true });
     }

@@ -54,6 +54,17 @@ export async function runShell(ctl: Ctl, input: Readable & { isTTY?: boolean }, 
     removeHistoryDuplicates: true,
   } as Parameters<typeof createInterface>[0]);
   ctl.extra(BANNER);
+  if (tty) {
+    // Ctrl-C drops the line being typed and shows a fresh prompt, as virsh's readline does
+    rl.on('SIGINT', () => {
+      // readline keeps the pending text in `line`/`cursor`; empty them without redrawing
+      const state = rl as unknown as { line: string; cursor: number };
+      state.line = '';
+      state.cursor = 0;
+      process.stdout.write('\n');
+      rl.prompt();
+    });
+  }
 
   const lines = rl[Symbol.asyncIterator]();
   try {
