@@ -87,9 +87,11 @@ describe('vksh bin (bundled, real processes)', function () {
     try {
       const session = (keys: string): string => {
         // keystrokes paced so readline sees them as typed; \r is Enter, ESC [ A is Up
+        // the first keys wait for the shell to put the terminal in raw mode (a ^C before that
+        // would be the terminal's own interrupt)
         const feed = keys
           .split('|')
-          .map((k) => `sleep 0.4; printf '%b' '${k}'`)
+          .map((k, i) => `sleep ${i === 0 ? 1.5 : 0.4}; printf '%b' '${k}'`)
           .join('; ');
         const r = spawnSync('sh', ['-c', `(${feed}; sleep 0.4) | script -qfc "${process.execPath} ${bin} -c test:///default" /dev/null`], {
           encoding: 'utf8',
@@ -119,7 +121,7 @@ describe('vksh bin (bundled, real processes)', function () {
     });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    await new Promise((r) => setTimeout(r, 800));
+    await new Promise((r) => setTimeout(r, 1500));
     assert.equal(child.exitCode, null, 'still waiting for events');
     child.kill('SIGINT');
     const code = await new Promise((r) => child.on('close', r));
