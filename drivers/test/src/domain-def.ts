@@ -22,6 +22,12 @@ export interface TestNamespaceData {
   snapshots: XmlElement[];
 }
 
+/**
+ * Whether the last {@link parseDomainDef} or {@link postParse} generated a MAC address: then
+ * its input alone (and the UUID) no longer reproduces the definition.
+ */
+export let generatedMAC = false;
+
 /** Parses domain XML as the test driver does; throws libvirt's VirtError. */
 export function parseDomainDef(xml: string): DomainDef & { uuid: string } {
   let def: DomainDef;
@@ -55,11 +61,16 @@ export function postParse(def: DomainDef): DomainDef & { uuid: string } {
 
 /** Gives every interface a MAC and a `testnetN` target, as testDomainGenerateIfnames. */
 export function assignInterfaceNames(def: DomainDef): void {
+  generatedMAC = false;
+  if (def.devices.interfaces.length === 0) return;
   const used = new Set<string>();
   for (const nic of def.devices.interfaces) if (nic.target?.dev) used.add(nic.target.dev);
   let n = 0;
   for (const nic of def.devices.interfaces) {
-    nic.mac ??= generateMAC('52:54:00');
+    if (nic.mac === undefined) {
+      nic.mac = generateMAC('52:54:00');
+      generatedMAC = true;
+    }
     if (nic.target?.dev) continue;
     while (used.has(`testnet${n}`)) n++;
     const dev = `testnet${n}`;

@@ -21,7 +21,7 @@ import {
 } from '@virtkit/core';
 import type { DomainInfo, DomainRef, DomainStateInfo } from '@virtkit/core';
 import { DomState, Err, Ev, EvDetail, ListDom, RunningReason, PausedReason, ShutoffReason } from './consts.js';
-import { defLifecycleAction, formatDomainDef, parseDomainDef } from './domain-def.js';
+import { defLifecycleAction, formatDomainDef, generatedMAC, parseDomainDef } from './domain-def.js';
 import { DomainObj } from './domain-obj.js';
 import type { DriverState } from './driver-state.js';
 import { activeObj, checkDuplicate, cpuTimeNs, domObj, dropManagedSaveImage, setRunState, startDomain, stopAndEmit } from './domain-run.js';
@@ -112,6 +112,8 @@ export function lookupByUUID(st: DriverState, uuid: string): DomainRef {
 export function defineXML(st: DriverState, xml: string, flags: number): DomainRef {
   checkFlags(flags, VIR_DOMAIN_DEFINE_VALIDATE, 'testDomainDefineXMLFlags');
   const def = parseDomainDef(xml);
+  // parsing `xml` again gives this model (but for a generated UUID, which the domain keeps)
+  const reproducible = !generatedMAC;
   const name = def.name;
   if (name.includes('\n')) throw testError(Err.XML_ERROR, `name ${name} cannot contain '\\n'`);
   const existing = checkDuplicate(st, name, def.uuid, false);
@@ -133,8 +135,8 @@ export function defineXML(st: DriverState, xml: string, flags: number): DomainRe
     }
   }
   obj.persistent = true;
-  // defined domains mostly sit idle: keep them as canonical XML (about 1 KiB each)
-  obj.compact();
+  // defined domains mostly sit idle: keep them as XML (under 100 bytes each, deflated)
+  obj.compact(reproducible ? xml : undefined);
   st.domainEvent(obj.ref, Ev.DEFINED, updated ? EvDetail.DEFINED_UPDATED : EvDetail.DEFINED_ADDED);
   return obj.ref;
 }

@@ -12,49 +12,154 @@ import { DomState } from './consts.js';
 import type { DomainDef } from './domain-def.js';
 import { cloneDef, defCurMemKiB, defMaxMemKiB, defVcpus, formatDomainDef, parseDomainDef } from './domain-def.js';
 import type { SnapshotTree } from './snapshot-tree.js';
-import { arenaLoad, arenaRelease, arenaStore } from './xml-arena.js';
+import { arenaKind, arenaLoad, arenaMaxMem, arenaMemory, arenaRelease, arenaStore, arenaVcpus } from './xml-arena.js';
 
-/** A domain held by the driver. Fields are mutated only by the driver's operations. */
+/**
+ * A copy of `s` that is one flat string: parsed values can be slices of the whole document
+ * they came from (keeping it alive) and generated ones chains of concatenations (each part
+ * an object); the name and UUID live as long as the domain. Shorter strings are always flat.
+ */
+function own(s: string): string {
+  return s.length < 13 ? s : Buffer.from(s, 'utf8').toString('utf8');
+}
+
+/** Arena entry kinds: the canonical XML, or the XML the domain was defined from. */
+const CANONICAL = 0;
+const SOURCE = 1;
+
+/** The rarely used part of a domain, created on first use. */
+class DomainExtra {
+  newDef: DomainDef | undefined = undefined;
+  managedSavePath: string | undefined = undefined;
+  snapshots: SnapshotTree | undefined = undefined;
+  startedAt = -1;
+  cpuBaseNs = 0;
+  autostart = false;
+  hasManagedSave = false;
+}
+
+/**
+ * A domain held by the driver. Fields are mutated only by the driver's operations. Kept small
+ * (tens of thousands of idle domains): state, reason and persistence share one integer, and
+ * what few domains use lives in a separate object created on first use.
+ */
 export class DomainObj {
   #def: DomainDef | undefined;
-  /** Arena handle of the canonical XML while compact, else -1 (see xml-arena.ts). */
+  /** Arena handle of the canonical XML and getInfo numbers while compact, else -1 (see xml-arena.ts). */
   #xml = -1;
-  #xmlLen = 0;
-  #maxMem = 0;
-  #memory = 0;
-  #vcpus = 0;
-  /** The persistent definition while running, when it differs from `def` (libvirt's newDef). */
-  newDef: DomainDef | undefined = undefined;
+  /** state | reason << 8 | persistent << 16: one small integer instead of three fields. */
+  #bits: number = DomState.SHUTOFF;
+  /** What few domains ever use (snapshots, managed save, autostart, cpu-time accounting). */
+  #x: DomainExtra | undefined = undefined;
   /** The domain's name (kept in step with the definition by rename). */
   name: string;
   /** The domain's UUID, lower-case with dashes. */
   readonly uuid: string;
-  state: number = DomState.SHUTOFF;
-  reason = 0;
   /** -1 while inactive. */
   id = -1;
-  persistent = false;
-  autostart = false;
-  hasManagedSave = false;
-  /** The managed save image file, while there is one. */
-  managedSavePath: string | undefined = undefined;
-  /** Created on first use: most domains never have snapshots. */
-  snapshots: SnapshotTree | undefined = undefined;
-  /** Clock (ns) at which the domain last entered RUNNING, -1 when not running. */
-  startedAt = -1;
-  /** cpu time (ns) accumulated before `startedAt`, for the settable clock. */
-  cpuBaseNs = 0;
-  #ref: DomainRef | undefined;
+  #ref: DomainRef | undefined = undefined;
 
   constructor(def: DomainDef) {
     this.#def = def;
-    this.name = def.name;
-    this.uuid = def.uuid!;
+    this.name = own(def.name);
+    this.uuid = own(def.uuid!);
+  }
+
+  /** virDomainState. */
+  get state(): number {
+    return this.#bits & 0xff;
+  }
+
+  set state(v: number) {
+    this.#bits = (this.#bits & ~0xff) | v;
+  }
+
+  /** The reason of the current state. */
+  get reason(): number {
+    return (this.#bits >> 8) & 0xff;
+  }
+
+  set reason(v: number) {
+    this.#bits = (this.#bits & ~0xff00) | (v << 8);
+  }
+
+  /** Whether the domain has a persistent configuration. */
+  get persistent(): boolean {
+    return (this.#bits & 0x10000) !== 0;
+  }
+
+  set persistent(v: boolean) {
+    this.#bits = v ? this.#bits | 0x10000 : this.#bits & ~0x10000;
+  }
+
+  /** The persistent definition while running, when it differs from `def` (libvirt's newDef). */
+  get newDef(): DomainDef | undefined {
+    return this.#x?.newDef;
+  }
+
+  set newDef(v: DomainDef | undefined) {
+    if (v !== undefined || this.#x !== undefined) this.#extra().newDef = v;
+  }
+
+  get autostart(): boolean {
+    return this.#x?.autostart ?? false;
+  }
+
+  set autostart(v: boolean) {
+    if (v || this.#x !== undefined) this.#extra().autostart = v;
+  }
+
+  get hasManagedSave(): boolean {
+    return this.#x?.hasManagedSave ?? false;
+  }
+
+  set hasManagedSave(v: boolean) {
+    if (v || this.#x !== undefined) this.#extra().hasManagedSave = v;
+  }
+
+  /** The managed save image file, while there is one. */
+  get managedSavePath(): string | undefined {
+    return this.#x?.managedSavePath;
+  }
+
+  set managedSavePath(v: string | undefined) {
+    if (v !== undefined || this.#x !== undefined) this.#extra().managedSavePath = v;
+  }
+
+  /** Created on first use: most domains never have snapshots. */
+  get snapshots(): SnapshotTree | undefined {
+    return this.#x?.snapshots;
+  }
+
+  set snapshots(v: SnapshotTree | undefined) {
+    if (v !== undefined || this.#x !== undefined) this.#extra().snapshots = v;
+  }
+
+  /** Clock (ns) at which the domain last entered RUNNING, -1 when not running. */
+  get startedAt(): number {
+    return this.#x?.startedAt ?? -1;
+  }
+
+  set startedAt(v: number) {
+    if (v !== -1 || this.#x !== undefined) this.#extra().startedAt = v;
+  }
+
+  /** cpu time (ns) accumulated before `startedAt`, for the settable clock. */
+  get cpuBaseNs(): number {
+    return this.#x?.cpuBaseNs ?? 0;
+  }
+
+  set cpuBaseNs(v: number) {
+    if (v !== 0 || this.#x !== undefined) this.#extra().cpuBaseNs = v;
+  }
+
+  #extra(): DomainExtra {
+    return (this.#x ??= new DomainExtra());
   }
 
   /** The live definition (or the only one while inactive); parsed on demand when compact. */
   get def(): DomainDef {
-    if (this.#def === undefined) this.#def = parseDomainDef(arenaLoad(this.#xml, this.#xmlLen));
+    if (this.#def === undefined) this.#def = this.#load();
     // the caller may change the model: the compact form is stale from here on
     this.release();
     return this.#def;
@@ -72,38 +177,50 @@ export class DomainObj {
     this.#xml = -1;
   }
 
+  /** The model of the compact form (a fresh one each call). */
+  #load(): DomainDef {
+    const xml = arenaLoad(this.#xml);
+    if (arenaKind(this.#xml) === CANONICAL) return parseDomainDef(xml);
+    // the defining XML parses to the same model again, but for the UUID when it had none
+    const def = parseDomainDef(xml);
+    def.uuid = this.uuid;
+    return def;
+  }
+
   /**
-   * Drops the parsed model of an inactive domain with a single definition, keeping its
-   * canonical XML (used after define, the common case of many idle domains).
+   * Drops the parsed model of an inactive domain with a single definition, keeping it as XML
+   * (used after define, the common case of many idle domains). `source` is the XML the
+   * unchanged model was just parsed from, when parsing it again gives the same model (with
+   * the UUID kept here): it is kept instead of formatting the model, which defining then
+   * skips; the canonical XML is formatted when asked for.
    */
-  compact(): void {
+  compact(source?: string): void {
     if (this.id !== -1 || this.newDef !== undefined || this.#def === undefined) return;
     const def = this.#def;
-    [this.#xml, this.#xmlLen] = arenaStore(formatDomainDef(def, -1, 2));
-    this.#maxMem = defMaxMemKiB(def);
-    this.#memory = defCurMemKiB(def);
-    this.#vcpus = defVcpus(def);
+    const [xml, kind] = source === undefined ? [formatDomainDef(def, -1, 2), CANONICAL] : [source, SOURCE];
+    this.#xml = arenaStore(xml, defMaxMemKiB(def), defCurMemKiB(def), defVcpus(def), kind);
     this.#def = undefined;
   }
 
   /** The canonical inactive XML when compact (what getXMLDesc returns), else undefined. */
   compactXML(): string | undefined {
-    return this.#xml < 0 ? undefined : arenaLoad(this.#xml, this.#xmlLen);
+    if (this.#xml < 0) return undefined;
+    return arenaKind(this.#xml) === CANONICAL ? arenaLoad(this.#xml) : formatDomainDef(this.#load(), -1, 2);
   }
 
   /** Max memory (KiB) of the live definition, without parsing a compact one. */
   maxMemKiB(): number {
-    return this.#xml < 0 ? defMaxMemKiB(this.#def!) : this.#maxMem;
+    return this.#xml < 0 ? defMaxMemKiB(this.#def!) : arenaMaxMem(this.#xml);
   }
 
   /** Balloon memory (KiB) of the live definition, without parsing a compact one. */
   memoryKiB(): number {
-    return this.#xml < 0 ? defCurMemKiB(this.#def!) : this.#memory;
+    return this.#xml < 0 ? defCurMemKiB(this.#def!) : arenaMemory(this.#xml);
   }
 
   /** Online vCPUs of the live definition, without parsing a compact one. */
   vcpus(): number {
-    return this.#xml < 0 ? defVcpus(this.#def!) : this.#vcpus;
+    return this.#xml < 0 ? defVcpus(this.#def!) : arenaVcpus(this.#xml);
   }
 
   /** True while running, paused or otherwise not shut off (virDomainObjIsActive). */
@@ -125,8 +242,7 @@ export class DomainObj {
 
   /** Sets state and reason together (virDomainObjSetState). */
   setState(state: number, reason: number): void {
-    this.state = state;
-    this.reason = reason;
+    this.#bits = (this.#bits & ~0xffff) | state | (reason << 8);
   }
 
   /**
