@@ -28,6 +28,9 @@ export interface TestNamespaceData {
  */
 export let generatedMAC = false;
 
+/** Whether the last {@link postParse} generated the UUID (a fresh random one: no duplicate). */
+export let generatedUUID = false;
+
 /** Parses domain XML as the test driver does; throws libvirt's VirtError. */
 export function parseDomainDef(xml: string): DomainDef & { uuid: string } {
   let def: DomainDef;
@@ -42,6 +45,7 @@ export function parseDomainDef(xml: string): DomainDef & { uuid: string } {
 /** Applies libvirt's defaults to a parsed definition. */
 export function postParse(def: DomainDef): DomainDef & { uuid: string } {
   if (!def.name) throw testError(Err.NO_NAME, undefined, From.DOMAIN);
+  generatedUUID = def.uuid === undefined;
   def.uuid ??= generateUUID();
   delete def.id;
   if (def.currentMemory === undefined || def.currentMemory > def.memory) def.currentMemory = def.memory;

@@ -21,7 +21,7 @@ import {
 } from '@virtkit/core';
 import type { DomainInfo, DomainRef, DomainStateInfo } from '@virtkit/core';
 import { DomState, Err, Ev, EvDetail, ListDom, RunningReason, PausedReason, ShutoffReason } from './consts.js';
-import { defLifecycleAction, formatDomainDef, generatedMAC, parseDomainDef } from './domain-def.js';
+import { defLifecycleAction, formatDomainDef, generatedMAC, generatedUUID, parseDomainDef } from './domain-def.js';
 import { DomainObj } from './domain-obj.js';
 import type { DriverState } from './driver-state.js';
 import { activeObj, checkDuplicate, cpuTimeNs, domObj, dropManagedSaveImage, setRunState, startDomain, stopAndEmit } from './domain-run.js';
@@ -114,9 +114,10 @@ export function defineXML(st: DriverState, xml: string, flags: number): DomainRe
   const def = parseDomainDef(xml);
   // parsing `xml` again gives this model (but for a generated UUID, which the domain keeps)
   const reproducible = !generatedMAC;
+  const freshUUID = generatedUUID;
   const name = def.name;
   if (name.includes('\n')) throw testError(Err.XML_ERROR, `name ${name} cannot contain '\\n'`);
-  const existing = checkDuplicate(st, name, def.uuid, false);
+  const existing = checkDuplicate(st, name, def.uuid, false, freshUUID);
   let obj: DomainObj;
   let updated: boolean;
   if (existing === undefined) {
@@ -145,7 +146,7 @@ export function defineXML(st: DriverState, xml: string, flags: number): DomainRe
 export function createXML(st: DriverState, xml: string, flags: number): DomainRef {
   checkFlags(flags, VIR_DOMAIN_START_VALIDATE, 'testDomainCreateXML');
   const def = parseDomainDef(xml);
-  const existing = checkDuplicate(st, def.name, def.uuid, true);
+  const existing = checkDuplicate(st, def.name, def.uuid, true, generatedUUID);
   let obj: DomainObj;
   if (existing === undefined) {
     obj = new DomainObj(def);

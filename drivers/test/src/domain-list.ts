@@ -1,28 +1,48 @@
 /**
  * The domains of one driver state, indexed by name, UUID and id (libvirt's virDomainObjList),
  * so that every lookup is one Map access even with tens of thousands of domains.
+ *
+ * Memory: the name index is the primary one (it keeps definition order); the UUID index is
+ * built on first use. Calls on a domain find it by name and check the UUID, so the common
+ * case (many defined domains, calls through refs, lookups by name) never needs it.
  */
+import type { DomainRef } from '@virtkit/core';
 import type { DomainObj } from './domain-obj.js';
 
 /** Domains by name, UUID and (for active ones) id. */
 export class DomainList {
-  readonly #byUUID = new Map<string, DomainObj>();
-  readonly #byName = new Map<string, DomainObj>();
+  #byName = new Map<string, DomainObj>();
+  #byUUID: Map<string, DomainObj> | undefined = undefined;
   readonly #byID = new Map<number, DomainObj>();
 
   /** Number of domains. */
   get size(): number {
-    return this.#byUUID.size;
+    return this.#byName.size;
   }
 
   /** All domains, in definition order. */
   values(): IterableIterator<DomainObj> {
-    return this.#byUUID.values();
+    return this.#byName.values();
+  }
+
+  /** The UUID index, built on first use. */
+  #uuids(): Map<string, DomainObj> {
+    if (this.#byUUID === undefined) {
+      this.#byUUID = new Map();
+      for (const obj of this.#byName.values()) this.#byUUID.set(obj.uuid, obj);
+    }
+    return this.#byUUID;
   }
 
   /** The domain with this UUID (lower-case, dashed). */
   byUUID(uuid: string): DomainObj | undefined {
-    return this.#byUUID.get(uuid);
+    return this.#uuids().get(uuid);
+  }
+
+  /** The domain a ref stands for: the one with its UUID (found by name when not renamed since). */
+  byRef(ref: DomainRef): DomainObj | undefined {
+    const obj = this.#byName.get(ref.name);
+    return obj !== undefined && obj.uuid === ref.uuid ? obj : this.byUUID(ref.uuid);
   }
 
   /** The domain with this name. */
@@ -37,16 +57,16 @@ export class DomainList {
 
   /** Adds a domain; the caller has checked for duplicates. */
   add(obj: DomainObj): void {
-    this.#byUUID.set(obj.uuid, obj);
     this.#byName.set(obj.name, obj);
+    this.#byUUID?.set(obj.uuid, obj);
     if (obj.id !== -1) this.#byID.set(obj.id, obj);
   }
 
   /** Removes a domain from every index. */
   remove(obj: DomainObj): void {
     obj.release();
-    this.#byUUID.delete(obj.uuid);
     if (this.#byName.get(obj.name) === obj) this.#byName.delete(obj.name);
+    if (this.#byUUID?.get(obj.uuid) === obj) this.#byUUID.delete(obj.uuid);
     if (obj.id !== -1 && this.#byID.get(obj.id) === obj) this.#byID.delete(obj.id);
   }
 
@@ -56,9 +76,10 @@ export class DomainList {
     if (obj.id !== -1) this.#byID.set(obj.id, obj);
   }
 
-  /** Records a rename. */
+  /** Records a rename, keeping the domain's place in definition order. */
   reindexName(obj: DomainObj, oldName: string): void {
-    if (this.#byName.get(oldName) === obj) this.#byName.delete(oldName);
-    this.#byName.set(obj.name, obj);
+    const byName = new Map<string, DomainObj>();
+    for (const [name, o] of this.#byName) byName.set(o === obj && name === oldName ? obj.name : name, o);
+    this.#byName = byName;
   }
 }

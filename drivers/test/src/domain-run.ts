@@ -12,7 +12,7 @@ import { noDomainByUUID, notActive, testError } from './errors.js';
 
 /** The domain a ref names (by UUID, as libvirt's testDomObjFromDomain), or VIR_ERR_NO_DOMAIN. */
 export function domObj(st: DriverState, ref: DomainRef): DomainObj {
-  const obj = st.domains.byUUID(ref.uuid);
+  const obj = st.domains.byRef(ref);
   if (obj === undefined) throw noDomainByUUID(ref.uuid, ref.name);
   return obj;
 }
@@ -71,8 +71,9 @@ export function stopAndEmit(st: DriverState, obj: DomainObj, reason: number, det
 }
 
 /** Checks that name and UUID are free, as virDomainObjListAdd does; returns an existing match. */
-export function checkDuplicate(st: DriverState, name: string, uuid: string, checkLive: boolean): DomainObj | undefined {
-  const byUUID = st.domains.byUUID(uuid);
+export function checkDuplicate(st: DriverState, name: string, uuid: string, checkLive: boolean, freshUUID = false): DomainObj | undefined {
+  // a UUID just generated at random is no other domain's
+  const byUUID = freshUUID ? undefined : st.domains.byUUID(uuid);
   if (byUUID !== undefined) {
     if (byUUID.name !== name) {
       throw testError(Err.OPERATION_FAILED, `domain '${byUUID.name}' is already defined with uuid ${uuid}`, From.DOMAIN);
