@@ -10,7 +10,11 @@
  *
  * Each side's part (b) runs in a process of its own so peak RSS is that workload's alone;
  * virtkit's as plain node on an esbuild bundle of the sources (what applications run).
- * Timings of (b) are the best of three rounds after a warm-up round, on both sides.
+ * Timings of (b) are the best of three rounds after a warm-up round, on both sides. Peak RSS
+ * is getrusage's ru_maxrss (VmHWM) at the end, on both sides. Node's varies by a few MiB from
+ * run to run (when V8 grows its young generation, how much compiler memory its threads
+ * keep), so each side's part (b) runs BENCH_RUNS times (default 3), interleaved, and every
+ * figure is the median of the runs.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -22,6 +26,7 @@ import { connect } from '@virtkit/core';
 const PYTHON = '/usr/bin/python3';
 const CYCLE_SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const N = Number(process.env.BENCH_DOMAINS ?? 10_000);
+const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
 
 const xml = (name: string) =>
   `<domain type='test'><name>${name}</name><memory unit='KiB'>65536</memory><vcpu>1</vcpu>` +
@@ -176,6 +181,18 @@ function oursManyInChild(worker: string, nodeFlags: string[]): ManyResult {
 
 const f = (n: number, d = 1) => n.toFixed(d);
 
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+/** The median of each figure over the runs. */
+function medianResult(runs: ManyResult[]): ManyResult {
+  const pick = (k: keyof ManyResult) => median(runs.map((r) => r[k]));
+  return { listMs: pick('listMs'), infoMs: pick('infoMs'), lookupMs: pick('lookupMs'), rssMiB: pick('rssMiB'), baseMiB: pick('baseMiB') };
+}
+
 async function main(): Promise<void> {
   console.log(`test driver benchmark (virtkit vs libvirt 9.0 test driver via ${PYTHON}); ${N} domains for (b)`);
   const ours = await oursCycles();
@@ -189,17 +206,25 @@ async function main(): Promise<void> {
   console.log(`(a) lifecycle cycles/s: virtkit ${f(ours, 0)}  libvirt ${theirs ? f(theirs, 0) : '-'}  ratio ${f(ratio, 2)}x  goal >= 1.5x  ${okA ? 'OK' : 'MISSED'}`);
 
   const dir = mkdtempSync(join(tmpdir(), 'vk-bench-'));
-  let mine: ManyResult;
+  const ourRuns: ManyResult[] = [];
+  const lvRuns: ManyResult[] = [];
   let tuned: ManyResult;
   try {
     const worker = await bundleWorker(dir);
-    mine = oursManyInChild(worker, []);
+    // interleaved, so both sides see the same machine load
+    for (let r = 0; r < RUNS; r++) {
+      ourRuns.push(oursManyInChild(worker, []));
+      const pyRaw = python(PY_MANY, String(N));
+      if (pyRaw !== undefined) lvRuns.push(JSON.parse(pyRaw) as ManyResult);
+    }
     tuned = oursManyInChild(worker, ['--max-semi-space-size=1']);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  const pyRaw = python(PY_MANY, String(N));
-  const lv = pyRaw === undefined ? undefined : (JSON.parse(pyRaw) as ManyResult);
+  const mine = medianResult(ourRuns);
+  const lv = lvRuns.length === RUNS ? medianResult(lvRuns) : undefined;
+  const rssList = (runs: ManyResult[]) => runs.map((r) => f(r.rssMiB)).join(', ');
+  console.log(`(b) medians of ${RUNS} runs a side; peak RSS per run: virtkit ${rssList(ourRuns)}  libvirt ${lv ? rssList(lvRuns) : '-'} MiB`);
   const row = (label: string, a: number, b: number | undefined, unit: string, lowerIsBetter = true) => {
     const ok = b === undefined || (lowerIsBetter ? a <= b : a >= b);
     failed ||= !ok;

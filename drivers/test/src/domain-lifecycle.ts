@@ -136,8 +136,8 @@ export function defineXML(st: DriverState, xml: string, flags: number): DomainRe
     }
   }
   obj.persistent = true;
-  // defined domains mostly sit idle: keep them as XML (under 100 bytes each, deflated)
-  obj.compact(reproducible ? xml : undefined);
+  // defined domains mostly sit idle: keep them as XML (60-150 bytes each), a little later
+  st.domains.compactLater(obj, reproducible ? xml : undefined);
   st.domainEvent(obj.ref, Ev.DEFINED, updated ? EvDetail.DEFINED_UPDATED : EvDetail.DEFINED_ADDED);
   return obj.ref;
 }

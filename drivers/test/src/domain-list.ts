@@ -9,8 +9,13 @@
 import type { DomainRef } from '@virtkit/core';
 import type { DomainObj } from './domain-obj.js';
 
+/** How many just-defined domains stay parsed (a define is often followed by calls on it). */
+const RECENT = 8;
+
 /** Domains by name, UUID and (for active ones) id. */
 export class DomainList {
+  /** Just-defined domains with the XML they were defined from (see compactLater). */
+  readonly #recent: [DomainObj, string | undefined][] = [];
   #byName = new Map<string, DomainObj>();
   #byUUID: Map<string, DomainObj> | undefined = undefined;
   readonly #byID = new Map<number, DomainObj>();
@@ -68,6 +73,20 @@ export class DomainList {
     if (this.#byName.get(obj.name) === obj) this.#byName.delete(obj.name);
     if (this.#byUUID?.get(obj.uuid) === obj) this.#byUUID.delete(obj.uuid);
     if (obj.id !== -1 && this.#byID.get(obj.id) === obj) this.#byID.delete(obj.id);
+  }
+
+  /**
+   * Keeps a just-defined domain parsed for the next few definitions, then compacts it if
+   * nothing used its model meanwhile (the common case of many defined, idle domains); see
+   * DomainObj.compact for `source`.
+   */
+  compactLater(obj: DomainObj, source: string | undefined): void {
+    obj.markUntouched();
+    const recent = this.#recent;
+    recent.push([obj, source]);
+    if (recent.length <= RECENT) return;
+    const [old, src] = recent.shift()!;
+    if (this.#byName.get(old.name) === old) old.compactIfUntouched(src);
   }
 
   /** Records a new id (`old` is the previous one, -1 when it had none). */

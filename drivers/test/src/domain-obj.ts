@@ -23,6 +23,9 @@ function own(s: string): string {
   return s.length < 13 ? s : Buffer.from(s, 'utf8').toString('utf8');
 }
 
+/** Set in `#bits` from define until the model is next handed out (see compactLater). */
+const UNTOUCHED = 1 << 17;
+
 /** Arena entry kinds: the canonical XML, or the XML the domain was defined from. */
 const CANONICAL = 0;
 const SOURCE = 1;
@@ -47,7 +50,7 @@ export class DomainObj {
   #def: DomainDef | undefined;
   /** Arena handle of the canonical XML and getInfo numbers while compact, else -1 (see xml-arena.ts). */
   #xml = -1;
-  /** state | reason << 8 | persistent << 16: one small integer instead of three fields. */
+  /** state | reason << 8 | persistent << 16 | UNTOUCHED: one small integer, not four fields. */
   #bits: number = DomState.SHUTOFF;
   /** What few domains ever use (snapshots, managed save, autostart, cpu-time accounting). */
   #x: DomainExtra | undefined = undefined;
@@ -159,6 +162,7 @@ export class DomainObj {
 
   /** The live definition (or the only one while inactive); parsed on demand when compact. */
   get def(): DomainDef {
+    this.#bits &= ~UNTOUCHED;
     if (this.#def === undefined) this.#def = this.#load();
     // the caller may change the model: the compact form is stale from here on
     this.release();
@@ -166,6 +170,7 @@ export class DomainObj {
   }
 
   set def(def: DomainDef) {
+    this.#bits &= ~UNTOUCHED;
     this.#def = def;
     this.release();
   }
@@ -200,6 +205,21 @@ export class DomainObj {
     const [xml, kind] = source === undefined ? [formatDomainDef(def, -1, 2), CANONICAL] : [source, SOURCE];
     this.#xml = arenaStore(xml, defMaxMemKiB(def), defCurMemKiB(def), defVcpus(def), kind);
     this.#def = undefined;
+  }
+
+  /** Marks the model as just defined: {@link compactIfUntouched} may compact it later. */
+  markUntouched(): void {
+    this.#bits |= UNTOUCHED;
+  }
+
+  /**
+   * {@link compact} with `source`, unless the model was handed out since {@link markUntouched}
+   * (it may have changed, and the domain is in use).
+   */
+  compactIfUntouched(source: string | undefined): void {
+    if ((this.#bits & UNTOUCHED) === 0) return;
+    this.#bits &= ~UNTOUCHED;
+    this.compact(source);
   }
 
   /** The canonical inactive XML when compact (what getXMLDesc returns), else undefined. */
