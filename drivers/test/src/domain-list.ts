@@ -12,6 +12,9 @@ import type { DomainObj } from './domain-obj.js';
 /** How many just-defined domains stay parsed (a define is often followed by calls on it). */
 const RECENT = 8;
 
+/** Up to this many domains, a UUID is found by a scan rather than by building the index. */
+const SCAN_MAX = 32;
+
 /** Domains by name, UUID and (for active ones) id. */
 export class DomainList {
   /** Just-defined domains with the XML they were defined from (see compactLater). */
@@ -41,6 +44,11 @@ export class DomainList {
 
   /** The domain with this UUID (lower-case, dashed). */
   byUUID(uuid: string): DomainObj | undefined {
+    if (this.#byUUID === undefined && this.#byName.size <= SCAN_MAX) {
+      // a few domains (a node file being loaded): no index needed yet
+      for (const obj of this.#byName.values()) if (obj.uuid === uuid) return obj;
+      return undefined;
+    }
     return this.#uuids().get(uuid);
   }
 
