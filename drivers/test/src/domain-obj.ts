@@ -54,18 +54,40 @@ export class DomainObj {
   #bits: number = DomState.SHUTOFF;
   /** What few domains ever use (snapshots, managed save, autostart, cpu-time accounting). */
   #x: DomainExtra | undefined = undefined;
-  /** The domain's name (kept in step with the definition by rename). */
-  name: string;
-  /** The domain's UUID, lower-case with dashes. */
-  readonly uuid: string;
-  /** -1 while inactive. */
-  id = -1;
-  #ref: DomainRef | undefined = undefined;
+  /**
+   * Name, UUID and id, as the ref handed to core: replaced (never changed) when the name or
+   * id changes, so refs already handed out keep what they said.
+   */
+  #ref: DomainRef;
 
   constructor(def: DomainDef) {
     this.#def = def;
-    this.name = own(def.name);
-    this.uuid = own(def.uuid!);
+    this.#ref = { name: own(def.name), uuid: own(def.uuid!), id: -1 };
+  }
+
+  /** The domain's name (kept in step with the definition by rename). */
+  get name(): string {
+    return this.#ref.name;
+  }
+
+  set name(name: string) {
+    const r = this.#ref;
+    if (name !== r.name) this.#ref = { name, uuid: r.uuid, id: r.id };
+  }
+
+  /** The domain's UUID, lower-case with dashes. */
+  get uuid(): string {
+    return this.#ref.uuid;
+  }
+
+  /** -1 while inactive. */
+  get id(): number {
+    return this.#ref.id;
+  }
+
+  set id(id: number) {
+    const r = this.#ref;
+    if (id !== r.id) this.#ref = { name: r.name, uuid: r.uuid, id };
   }
 
   /** virDomainState. */
@@ -248,11 +270,9 @@ export class DomainObj {
     return this.id !== -1;
   }
 
-  /** The ref handed to core; cached until name or id change. */
+  /** The ref handed to core (the same object until the name or id changes). */
   get ref(): DomainRef {
-    const r = this.#ref;
-    if (r !== undefined && r.id === this.id && r.name === this.name) return r;
-    return (this.#ref = { name: this.name, uuid: this.uuid, id: this.id });
+    return this.#ref;
   }
 
   /** The persistent definition: `newDef` while running with pending changes, else `def`. */
