@@ -10,7 +10,7 @@ import type { DomainRef } from '@virtkit/core';
 import type { DomainObj } from './domain-obj.js';
 
 /** How many just-defined domains stay parsed (a define is often followed by calls on it). */
-const RECENT = 8;
+const RECENT = 2;
 
 /** Up to this many domains, a UUID is found by a scan rather than by building the index. */
 const SCAN_MAX = 32;
@@ -84,7 +84,7 @@ export class DomainList {
   }
 
   /**
-   * Keeps a just-defined domain parsed for the next few definitions, then compacts it if
+   * Keeps a just-defined domain parsed for the next two definitions, then compacts it if
    * nothing used its model meanwhile (the common case of many defined, idle domains); see
    * DomainObj.compact for `source`.
    */
