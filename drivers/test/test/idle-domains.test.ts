@@ -94,6 +94,41 @@ describe('test driver idle domains', () => {
     assert.match(await dom.getXMLDesc(0), /<memory unit='KiB'>262144<\/memory>/);
   });
 
+  it('a handle follows its domain by UUID across a rename, whoever takes the old name', async () => {
+    const h1 = await define(`<domain type='test'>${body('idle-f')}</domain>`, 'idle-f');
+    const uuid = h1.getUUIDString();
+    const h2 = await conn.lookupDomainByName('idle-f');
+    await h2.rename('idle-g');
+    names.splice(names.indexOf('idle-f'), 1, 'idle-g');
+    await define(`<domain type='test'>${body('idle-f').replace('131072', '262144')}</domain>`, 'idle-f');
+    // h1 still says idle-f, but stands for the domain now called idle-g
+    assert.equal((await h1.getInfo()).maxMem, 131072);
+    assert.match(await h1.getXMLDesc(0), /<name>idle-g<\/name>/);
+    assert.equal((await conn.lookupDomainByUUIDString(uuid)).getName(), 'idle-g');
+    assert.notEqual((await conn.lookupDomainByName('idle-f')).getUUIDString(), uuid);
+  });
+
+  it('the UUID index, once built, follows defines and undefines', async () => {
+    const uuids: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      const d = await conn.defineDomainXML(`<domain type='test'>${body(`idle-u${i}`)}</domain>`);
+      names.push(`idle-u${i}`);
+      uuids.push(d.getUUIDString());
+    }
+    assert.equal((await conn.lookupDomainByUUIDString(uuids[5]!)).getName(), 'idle-u5');
+    await (await conn.lookupDomainByName('idle-u5')).undefine();
+    names.splice(names.indexOf('idle-u5'), 1);
+    await assert.rejects(conn.lookupDomainByUUIDString(uuids[5]!), (e: unknown) => (e as { code?: number }).code === 42);
+    const uuid = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
+    await define(`<domain type='test'><uuid>${uuid}</uuid>${body('idle-v')}</domain>`, 'idle-v');
+    assert.equal((await conn.lookupDomainByUUIDString(uuid)).getName(), 'idle-v');
+    // a duplicate UUID under another name is refused
+    await assert.rejects(
+      conn.defineDomainXML(`<domain type='test'><uuid>${uuid}</uuid>${body('idle-w')}</domain>`),
+      /already defined with uuid/,
+    );
+  });
+
   it('many idle domains: list, info and lookups agree', async () => {
     for (let i = 0; i < 300; i++) {
       await conn.defineDomainXML(`<domain type='test'>${body(`idle-many${i}`)}</domain>`);
