@@ -193,8 +193,9 @@ export function parseScaled(text: string, defaultScale: number): number | undefi
   const unit = m[2].toLowerCase();
   const scale = unit === '' ? defaultScale : SCALES[unit];
   if (scale === undefined) return undefined;
+  // up to virsh's unsigned long long; beyond 2^53 a double keeps the magnitude, not every unit
   const value = Number(m[1]) * scale;
-  return Number.isSafeInteger(value) ? value : undefined;
+  return value <= 2 ** 64 - 1 ? value : undefined;
 }
 
 /** A parsed command with typed option getters that fail with virsh's messages. */

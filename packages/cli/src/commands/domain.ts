@@ -95,6 +95,8 @@ function modeFlags(cmd: Cmd, shutdown: boolean): number {
 
 async function undefine(ctl: Ctl, cmd: Cmd): Promise<void> {
   const { dom, name } = await lookupDomain(ctl, cmd);
+  cmd.exclusive('nvram', 'keep-nvram');
+  cmd.exclusive('tpm', 'keep-tpm');
   let flags = 0;
   if (cmd.bool('managed-save')) flags |= 1;
   if (cmd.bool('snapshots-metadata')) flags |= 2;
@@ -140,7 +142,6 @@ async function save(ctl: Ctl, cmd: Cmd): Promise<void> {
   const file = cmd.req('file');
   const xmlFile = cmd.str('xml');
   const dxml = xmlFile === undefined ? undefined : await readInput(ctl, xmlFile);
-  cmd.exclusive('running', 'paused');
   let flags = 0;
   if (cmd.bool('bypass-cache')) flags |= 1;
   if (cmd.bool('running')) flags |= 2;
@@ -163,7 +164,6 @@ async function restore(ctl: Ctl, cmd: Cmd): Promise<void> {
   const file = cmd.req('file');
   const xmlFile = cmd.str('xml');
   const dxml = xmlFile === undefined ? undefined : await readInput(ctl, xmlFile);
-  cmd.exclusive('running', 'paused');
   let flags = 0;
   if (cmd.bool('bypass-cache')) flags |= 1;
   if (cmd.bool('running')) flags |= 2;
@@ -182,7 +182,6 @@ async function restore(ctl: Ctl, cmd: Cmd): Promise<void> {
 
 async function managedsave(ctl: Ctl, cmd: Cmd): Promise<void> {
   const { dom, name } = await lookupDomain(ctl, cmd);
-  cmd.exclusive('running', 'paused');
   let flags = 0;
   if (cmd.bool('bypass-cache')) flags |= 1;
   if (cmd.bool('running')) flags |= 2;
@@ -224,6 +223,7 @@ async function setvcpus(ctl: Ctl, cmd: Cmd): Promise<void> {
   const { dom } = await lookupDomain(ctl, cmd);
   let flags = affectFlags(cmd);
   const count = cmd.int('count')!;
+  if (cmd.bool('maximum') && !cmd.bool('config')) throw new CmdError('Option --config is required by option --maximum');
   if (cmd.bool('maximum')) flags |= 4;
   if (cmd.bool('guest')) flags |= 8;
   if (cmd.bool('hotpluggable')) flags |= 16;

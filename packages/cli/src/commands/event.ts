@@ -70,7 +70,7 @@ async function event(ctl: Ctl, cmd: Cmd): Promise<void> {
   if (which !== undefined && !EVENT_NAMES.includes(which)) throw new CmdError(`unknown event type ${which}`);
   const timeout = cmd.int('timeout');
   if (timeout !== undefined && timeout < 1) {
-    throw new CmdError(`invalid timeout value '${cmd.str('timeout')}'`);
+    throw new CmdError(`Numeric value '${cmd.str('timeout')}' for <timeout> option is malformed or out of range`);
   }
   const dom = cmd.str('domain') === undefined ? undefined : (await lookupDomain(ctl, cmd)).dom;
   const loop = cmd.bool('loop');

@@ -201,12 +201,21 @@ async function poolDefineAs(ctl: Ctl, cmd: Cmd): Promise<void> {
   ctl.extra(`Pool ${pool.getName()} defined\n`);
 }
 
-/** A command that looks the pool up, calls one method and prints one line. */
-function simple(method: (p: StoragePool, cmd: Cmd) => Promise<void>, done: string, failed: string): CommandImpl {
+/**
+ * A command that looks the pool up, calls one method and prints one line; `prepare` reads the
+ * options first, so their errors come without the "Failed to ..." line, as in virsh.
+ */
+function simple<T>(
+  method: (p: StoragePool, arg: T) => Promise<void>,
+  done: string,
+  failed: string,
+  prepare: (cmd: Cmd) => T = () => undefined as T,
+): CommandImpl {
   return {
     run: async (ctl, cmd) => {
       const { pool, name } = await lookupPool(ctl, cmd);
-      await attempt(failed.replace('%s', name), () => method(pool, cmd));
+      const arg = prepare(cmd);
+      await attempt(failed.replace('%s', name), () => method(pool, arg));
       ctl.extra(done.replace('%s', name) + '\n');
     },
   };
@@ -221,9 +230,8 @@ async function poolAutostart(ctl: Ctl, cmd: Cmd): Promise<void> {
   ctl.extra(on ? `Pool ${name} marked as autostarted\n` : `Pool ${name} unmarked as autostarted\n`);
 }
 
-/** virStoragePoolBuildFlags from --overwrite/--no-overwrite. */
+/** virStoragePoolBuildFlags from --overwrite/--no-overwrite (virsh lets the driver judge both). */
 function buildFlags(cmd: Cmd): number {
-  cmd.exclusive('overwrite', 'no-overwrite');
   return (cmd.bool('overwrite') ? 8 : 0) | (cmd.bool('no-overwrite') ? 4 : 0);
 }
 
@@ -241,8 +249,8 @@ export const POOL_COMMANDS: Record<string, CommandImpl> = {
   'pool-define': fromFile(false),
   'pool-create': fromFile(true),
   'pool-define-as': { run: poolDefineAs },
-  'pool-build': simple((p, c) => p.build(buildFlags(c)), 'Pool %s built', 'Failed to build pool %s'),
-  'pool-start': simple((p, c) => p.create(startFlags(c)), 'Pool %s started', 'Failed to start pool %s'),
+  'pool-build': simple((p, f: number) => p.build(f), 'Pool %s built', 'Failed to build pool %s', buildFlags),
+  'pool-start': simple((p, f: number) => p.create(f), 'Pool %s started', 'Failed to start pool %s', startFlags),
   'pool-destroy': simple((p) => p.destroy(), 'Pool %s destroyed', 'Failed to destroy pool %s'),
   'pool-delete': simple((p) => p.delete(0), 'Pool %s deleted', 'Failed to delete pool %s'),
   'pool-undefine': simple((p) => p.undefine(), 'Pool %s has been undefined', 'Failed to undefine pool %s'),

@@ -26,15 +26,43 @@ function createFlags(cmd: Cmd): number {
   return flags;
 }
 
-/** `key=value,...` of --memspec/--diskspec as XML attributes (`,,` escapes a comma). */
-function specAttrs(spec: string, first: string): string {
-  const parts = spec.split(/(?<!,),(?!,)/).map((p) => p.replace(/,,/g, ','));
-  return parts
-    .map((p, i) => {
+/** `[first=]value,key=value,...` of --memspec/--diskspec (`,,` escapes a comma). */
+function specFields(spec: string, first: string): Map<string, string> {
+  const fields = new Map<string, string>();
+  spec
+    .split(/(?<!,),(?!,)/)
+    .map((p) => p.replace(/,,/g, ','))
+    .forEach((p, i) => {
       const eq = p.indexOf('=');
-      return eq < 0 && i === 0 ? `${first}='${esc(p)}'` : `${p.slice(0, eq)}='${esc(p.slice(eq + 1))}'`;
-    })
-    .join(' ');
+      if (eq < 0 && i === 0) fields.set(first, p);
+      else if (eq >= 0) fields.set(p.slice(0, eq), p.slice(eq + 1));
+    });
+  return fields;
+}
+
+/** virshParseSnapshotMemspec: `<memory snapshot='...' file='...'/>`. */
+function memspecXML(spec: string): string {
+  const f = specFields(spec, 'file');
+  let xml = '  <memory';
+  if (f.has('snapshot')) xml += ` snapshot='${esc(f.get('snapshot')!)}'`;
+  if (f.has('file')) xml += ` file='${esc(f.get('file')!)}'`;
+  return xml + '/>\n';
+}
+
+/** virshParseSnapshotDiskspec: a <disk> with its driver and source as virsh writes them. */
+function diskspecXML(spec: string): string {
+  const f = specFields(spec, 'name');
+  let xml = `    <disk name='${esc(f.get('name') ?? '')}'`;
+  if (f.has('snapshot')) xml += ` snapshot='${esc(f.get('snapshot')!)}'`;
+  const stype = f.get('stype');
+  if (stype) xml += ` type='${esc(stype)}'`;
+  const driver = f.get('driver');
+  const file = f.get('file');
+  if (driver === undefined && file === undefined) return xml + '/>\n';
+  xml += '>\n';
+  if (driver !== undefined) xml += `      <driver type='${esc(driver)}'/>\n`;
+  if (file !== undefined) xml += `      <source ${!stype || stype === 'file' ? 'file' : 'dev'}='${esc(file)}'/>\n`;
+  return xml + '    </disk>\n';
 }
 
 async function snapshotCreateAs(ctl: Ctl, cmd: Cmd): Promise<void> {
@@ -45,13 +73,9 @@ async function snapshotCreateAs(ctl: Ctl, cmd: Cmd): Promise<void> {
   if (name !== undefined) xml += `  <name>${esc(name)}</name>\n`;
   if (desc !== undefined) xml += `  <description>${esc(desc)}</description>\n`;
   const mem = cmd.str('memspec');
-  if (mem !== undefined) xml += `  <memory ${specAttrs(mem, 'file')}/>\n`;
+  if (mem !== undefined) xml += memspecXML(mem);
   const disks = cmd.list('diskspec');
-  if (disks.length) {
-    xml += '  <disks>\n';
-    for (const d of disks) xml += `    <disk ${specAttrs(d, 'name')}/>\n`;
-    xml += '  </disks>\n';
-  }
+  if (disks.length) xml += `  <disks>\n${disks.map(diskspecXML).join('')}  </disks>\n`;
   xml += '</domainsnapshot>\n';
   if (cmd.bool('print-xml')) {
     ctl.print(xml + '\n');
@@ -70,6 +94,7 @@ async function snapshotCreateAs(ctl: Ctl, cmd: Cmd): Promise<void> {
 /** The snapshot a command names (--snapshotname, or the current one with --current or none). */
 async function pickSnapshot(ctl: Ctl, cmd: Cmd, dom: Domain, domName: string): Promise<Snapshot> {
   const name = cmd.str('snapshotname');
+  if (name === undefined && !cmd.bool('current')) throw new CmdError('--snapshotname or --current is required');
   if (name !== undefined && !cmd.bool('current')) {
     try {
       return await dom.snapshotLookupByName(name, 0);
@@ -214,10 +239,10 @@ function isDescendant(all: readonly SnapFacts[], s: SnapFacts, from: string, dee
 }
 
 async function snapshotCurrent(ctl: Ctl, cmd: Cmd): Promise<void> {
+  cmd.exclusive('name', 'snapshotname');
   const { dom, name } = await lookupDomain(ctl, cmd);
   const setName = cmd.str('snapshotname');
   if (setName !== undefined) {
-    cmd.exclusive('name', 'snapshotname');
     try {
       const snap = await dom.snapshotLookupByName(setName, 0);
       // VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE | _CURRENT makes it the current snapshot again

@@ -153,8 +153,8 @@ async function volWipe(ctl: Ctl, cmd: Cmd): Promise<void> {
   const alg = algName === undefined ? 0 : WIPE_ALGORITHMS.indexOf(algName);
   if (alg < 0) throw new CmdError(`Unsupported algorithm '${algName}'`);
   await attempt(`Failed to wipe vol ${name}`, async () => {
-    const v = vol as StorageVol & { wipePattern?: (alg: number, flags?: number) => Promise<void> };
-    if (algName !== undefined && v.wipePattern) await v.wipePattern(alg, 0);
+    // virsh calls virStorageVolWipe for the default (zero) algorithm
+    if (alg !== 0) await vol.wipePattern(alg, 0);
     else await vol.wipe(0);
   });
   ctl.extra(`Vol ${name} wiped\n`);
@@ -168,19 +168,16 @@ async function volResize(ctl: Ctl, cmd: Cmd): Promise<void> {
   if (cmd.bool('delta')) flags |= 2;
   if (cmd.bool('shrink')) flags |= 4;
   if (text.startsWith('-')) {
-    // a negative size means shrink by that much, as in virsh
+    // the API takes sizes only; virsh reads a negative one as "shrink by", with --shrink
+    if (!cmd.bool('shrink')) throw new CmdError('negative size requires --shrink');
     text = text.slice(1);
-    flags |= 2 | 4;
+    flags |= 2;
   }
   const capacity = parseScaled(text, 1);
-  if (capacity === undefined) throw new CmdError(`Malformed size ${cmd.req('capacity')}`);
-  const asGiven = cmd.req('capacity');
-  await attempt(`Failed to change size of volume '${name}' to ${asGiven}`, () => vol.resize(capacity, flags));
-  ctl.extra(
-    flags & 2
-      ? `Size of volume '${name}' successfully changed by ${asGiven}\n`
-      : `Size of volume '${name}' successfully changed to ${asGiven}\n`,
-  );
+  if (capacity === undefined) throw new CmdError(`Malformed size ${text}`);
+  const how = flags & 2 ? 'by' : 'to';
+  await attempt(`Failed to change size of volume '${name}' ${how} ${text}`, () => vol.resize(capacity, flags));
+  ctl.extra(`Size of volume '${name}' successfully changed ${how} ${text}\n`);
 }
 
 /** Node's stream modules, loaded only by the commands that stream (start-up stays lean). */
