@@ -170,6 +170,8 @@ const ROWS: Record<SpiMethodName, Row> = {
   storageVolResize: [S, 'virStorageVolResize', RW],
   storageVolUpload: [S, 'virStorageVolUpload', RW],
   storageVolDownload: [S, 'virStorageVolDownload', RW],
+  storageVolUploadFromFile: [S, 'virStorageVolUpload', RW],
+  storageVolDownloadToFile: [S, 'virStorageVolDownload', RW],
   storageVolGetInfo: [S, 'virStorageVolGetInfo', RO],
   storageVolGetXMLDesc: [S, 'virStorageVolGetXMLDesc', RO],
   storageVolGetPath: [S, 'virStorageVolGetPath', RO],

@@ -44,7 +44,7 @@ export { Domain, type DomainSaveOptions } from './domain.js';
 export { DomainSnapshot } from './domain-snapshot.js';
 export { Network } from './network.js';
 export { StoragePool } from './storage-pool.js';
-export { StorageVol } from './storage-vol.js';
+export { StorageVol, type VolFileTransferOptions } from './storage-vol.js';
 export type {
   ConnectionEvent,
   ConnectionEventListeners,

@@ -351,6 +351,18 @@ export interface StorageDriver {
   storageVolUpload?(vol: StorageVolRef, offset: number, length: number, flags: number, opts: JobOptions): Promise<Writable>;
   /** Returns a stream of `length` bytes from `offset` (0 = to the end). */
   storageVolDownload?(vol: StorageVolRef, offset: number, length: number, flags: number, opts: JobOptions): Promise<Readable>;
+  /**
+   * Optional fast path of virStorageVolUpload from a local regular file (beyond libvirt): stores
+   * the file's bytes (at most `length`, 0 = all) in the volume from `offset`, as an upload stream
+   * fed from the file would. Core falls back to `storageVolUpload` when a driver lacks it.
+   */
+  storageVolUploadFromFile?(vol: StorageVolRef, path: string, offset: number, length: number, flags: number, opts: JobOptions): Promise<void>;
+  /**
+   * Optional fast path of virStorageVolDownload into a local file (beyond libvirt): writes
+   * `length` bytes from `offset` (0 = to the end) to `path`, created or truncated, as a download
+   * stream piped into the file would. Core falls back to `storageVolDownload` when a driver lacks it.
+   */
+  storageVolDownloadToFile?(vol: StorageVolRef, path: string, offset: number, length: number, flags: number, opts: JobOptions): Promise<void>;
   storageVolGetInfo?(vol: StorageVolRef): Promise<StorageVolInfo>;
   storageVolGetXMLDesc?(vol: StorageVolRef, flags: number): Promise<string>;
   storageVolGetPath?(vol: StorageVolRef): Promise<string>;

@@ -172,10 +172,17 @@ export const PUBLIC_CALLS: Readonly<Record<SpiMethodName, Call>> = {
   storageVolResize: (o) => o.vol.resize(1),
   storageVolUpload: (o) => o.vol.upload(),
   storageVolDownload: (o) => o.vol.download(),
+  storageVolUploadFromFile: (o) => o.vol.uploadFromFile(NOWHERE),
+  storageVolDownloadToFile: (o) => o.vol.downloadToFile(NOWHERE),
   storageVolGetInfo: (o) => o.vol.getInfo(),
   storageVolGetXMLDesc: (o) => o.vol.getXMLDesc(),
   storageVolGetPath: (o) => o.vol.getPath(),
 };
 
 /** SPI methods whose public API does not answer NO_SUPPORT when missing (libvirt falls back). */
-export const FALLBACK_METHODS: ReadonlySet<SpiMethodName> = new Set<SpiMethodName>(['connectGetType']);
+export const FALLBACK_METHODS: ReadonlySet<SpiMethodName> = new Set<SpiMethodName>([
+  'connectGetType',
+  // StorageVol.uploadFromFile / downloadToFile fall back to the upload / download streams
+  'storageVolUploadFromFile',
+  'storageVolDownloadToFile',
+]);
