@@ -59,3 +59,11 @@ export function defaultCells(): TestCell[] {
     { memKiB: 2 * 2048 * 1024, freeKiB: 2 * 1024 * 1024, cpus: 8 },
   ];
 }
+
+/**
+ * Names and UUIDs of the objects of {@link DEFAULT_NODE_XML}, which test:///default is built
+ * with before (and usually without) parsing it: see default-state.ts.
+ */
+export const DEFAULT_DOMAIN = { name: 'test', uuid: '6695eb01-f6a4-8304-79aa-97f2502e193f' } as const;
+export const DEFAULT_NETWORK = { name: 'default', uuid: 'dd8fe884-6c02-601e-7551-cca97df1c5df' } as const;
+export const DEFAULT_POOL = { name: 'default-pool', uuid: 'dfe224cb-28fb-8dd0-c4b2-64eb3f0f4566' } as const;

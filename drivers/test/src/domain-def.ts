@@ -31,6 +31,22 @@ export let generatedMAC = false;
 /** Whether the last {@link postParse} generated the UUID (a fresh random one: no duplicate). */
 export let generatedUUID = false;
 
+/**
+ * Runs `parse` (which may post-parse a definition) leaving {@link generatedMAC} and
+ * {@link generatedUUID} as they were: a lazily parsed definition may be parsed in the middle
+ * of another call that reads them.
+ */
+export function parseAside<T>(parse: () => T): T {
+  const mac = generatedMAC;
+  const uuid = generatedUUID;
+  try {
+    return parse();
+  } finally {
+    generatedMAC = mac;
+    generatedUUID = uuid;
+  }
+}
+
 /** Parses domain XML as the test driver does; throws libvirt's VirtError. */
 export function parseDomainDef(xml: string): DomainDef & { uuid: string } {
   let def: DomainDef;

@@ -11,6 +11,7 @@ import type { DomainRef } from '@virtkit/core';
 import { DomState } from './consts.js';
 import type { DomainDef } from './domain-def.js';
 import { cloneDef, defCurMemKiB, defMaxMemKiB, defVcpus, formatDomainDef, parseDomainDef } from './domain-def.js';
+import { LazyDef } from './lazy-def.js';
 import type { SnapshotTree } from './snapshot-tree.js';
 import { arenaKind, arenaLoad, arenaMaxMem, arenaMemory, arenaRelease, arenaStore, arenaVcpus } from './xml-arena.js';
 
@@ -47,7 +48,8 @@ class DomainExtra {
  * what few domains use lives in a separate object created on first use.
  */
 export class DomainObj {
-  #def: DomainDef | undefined;
+  /** The model; a {@link LazyDef} until first needed (test:///default); undefined while compact. */
+  #def: DomainDef | LazyDef<DomainDef> | undefined;
   /** Arena handle of the canonical XML and getInfo numbers while compact, else -1 (see xml-arena.ts). */
   #xml = -1;
   /** state | reason << 8 | persistent << 16 | UNTOUCHED: one small integer, not four fields. */
@@ -60,7 +62,7 @@ export class DomainObj {
    */
   #ref: DomainRef;
 
-  constructor(def: DomainDef) {
+  constructor(def: DomainDef | LazyDef<DomainDef>) {
     this.#def = def;
     this.#ref = { name: own(def.name), uuid: own(def.uuid!), id: -1 };
   }
@@ -185,10 +187,17 @@ export class DomainObj {
   /** The live definition (or the only one while inactive); parsed on demand when compact. */
   get def(): DomainDef {
     this.#bits &= ~UNTOUCHED;
-    if (this.#def === undefined) this.#def = this.#load();
+    const def = this.#model();
     // the caller may change the model: the compact form is stale from here on
     this.release();
-    return this.#def;
+    return def;
+  }
+
+  /** The model, parsed now if compact or lazy (compact form kept). */
+  #model(): DomainDef {
+    const d = this.#def;
+    if (d === undefined) return (this.#def = this.#load());
+    return d instanceof LazyDef ? (this.#def = d.load()) : d;
   }
 
   set def(def: DomainDef) {
@@ -222,8 +231,8 @@ export class DomainObj {
    * skips; the canonical XML is formatted when asked for.
    */
   compact(source?: string): void {
-    if (this.id !== -1 || this.newDef !== undefined || this.#def === undefined) return;
     const def = this.#def;
+    if (this.id !== -1 || this.newDef !== undefined || def === undefined || def instanceof LazyDef) return;
     const [xml, kind] = source === undefined ? [formatDomainDef(def, -1, 2), CANONICAL] : [source, SOURCE];
     this.#xml = arenaStore(xml, defMaxMemKiB(def), defCurMemKiB(def), defVcpus(def), kind);
     this.#def = undefined;
@@ -252,17 +261,17 @@ export class DomainObj {
 
   /** Max memory (KiB) of the live definition, without parsing a compact one. */
   maxMemKiB(): number {
-    return this.#xml < 0 ? defMaxMemKiB(this.#def!) : arenaMaxMem(this.#xml);
+    return this.#xml < 0 ? defMaxMemKiB(this.#model()) : arenaMaxMem(this.#xml);
   }
 
   /** Balloon memory (KiB) of the live definition, without parsing a compact one. */
   memoryKiB(): number {
-    return this.#xml < 0 ? defCurMemKiB(this.#def!) : arenaMemory(this.#xml);
+    return this.#xml < 0 ? defCurMemKiB(this.#model()) : arenaMemory(this.#xml);
   }
 
   /** Online vCPUs of the live definition, without parsing a compact one. */
   vcpus(): number {
-    return this.#xml < 0 ? defVcpus(this.#def!) : arenaVcpus(this.#xml);
+    return this.#xml < 0 ? defVcpus(this.#model()) : arenaVcpus(this.#xml);
   }
 
   /** True while running, paused or otherwise not shut off (virDomainObjIsActive). */

@@ -7,7 +7,7 @@ import type { ConnectAuth, DriverConnection, DriverOpenContext, VirtDriver } fro
 import { dropManagedSaveImage } from './domain-run.js';
 import { managedSaveDir } from './domain-save.js';
 import { Err } from './consts.js';
-import { DEFAULT_NODE_XML, defaultCells } from './default-node.js';
+import { loadDefaultNode } from './default-state.js';
 import { DriverState } from './driver-state.js';
 import { testError } from './errors.js';
 import { instrument } from './faults.js';
@@ -16,14 +16,12 @@ import { createNetworkDriver } from './network.js';
 import { loadNode, readXmlFile } from './node-file.js';
 import { createStorageDriver } from './storage.js';
 import { registry } from './test-control.js';
-import { parseXmlDocument } from '@virtkit/xml';
 
 function openDefault(): DriverState {
   const reg = registry();
   if (reg.defaultState) return reg.defaultState;
   const st = new DriverState();
-  st.cells = defaultCells();
-  loadNode(st, parseXmlDocument(DEFAULT_NODE_XML, { url: '(test driver)' }), undefined);
+  loadDefaultNode(st);
   return (reg.defaultState = st);
 }
 

@@ -10,6 +10,7 @@ import { parseDomainElement, parseXmlDocument } from '@virtkit/xml';
 import type { XmlElement } from '@virtkit/xml';
 import { DomState, Err, From, RunningReason } from './consts.js';
 import { postParse, takeTestNamespace } from './domain-def.js';
+import type { DomainDef, TestNamespaceData } from './domain-def.js';
 import { DomainObj } from './domain-obj.js';
 import { checkDuplicate, setRunState, startDomain, stopDomain } from './domain-run.js';
 import type { DriverState } from './driver-state.js';
@@ -84,17 +85,21 @@ function parseNodeInfo(st: DriverState, root: XmlElement): void {
   ni.memory = readLong(root, ['memory'], 'memory') ?? ni.memory;
 }
 
+/** A node file's `<domain>`: its definition with libvirt's defaults, and its test namespace data. */
+export function parseNodeDomain(node: XmlElement): { def: DomainDef & { uuid: string }; ns: TestNamespaceData } {
+  let def;
+  try {
+    def = parseDomainElement(node);
+  } catch (e) {
+    throw asVirtError(e, From.DOMAIN);
+  }
+  const ns = takeTestNamespace(def);
+  return { def: postParse(def), ns };
+}
+
 function parseDomains(st: DriverState, root: XmlElement, file: string | undefined): void {
   for (const el of kids(root, 'domain')) {
-    const node = resolve(el, file);
-    let def;
-    try {
-      def = parseDomainElement(node);
-    } catch (e) {
-      throw asVirtError(e, From.DOMAIN);
-    }
-    const ns = takeTestNamespace(def);
-    const full = postParse(def);
+    const { def: full, ns } = parseNodeDomain(resolve(el, file));
     checkDuplicate(st, full.name, full.uuid, false);
     const obj = new DomainObj(full);
     st.domains.add(obj);

@@ -3,6 +3,7 @@
  * capacity, allocation and availability in bytes, volumes by name.
  */
 import type { StoragePoolRef, StorageVolRef } from '@virtkit/core';
+import { LazyDef } from './lazy-def.js';
 import type { PoolDef, VolDef } from './pool-def.js';
 
 /** A storage volume held by a pool. */
@@ -17,7 +18,8 @@ export interface VolObj {
 
 /** A storage pool held by the driver. */
 export class PoolObj {
-  def: PoolDef;
+  /** The definition, or how to parse it (test:///default's pool, until first used). */
+  #def: PoolDef | LazyDef<PoolDef>;
   active = false;
   /** libvirt's "config file": persistent pools have one. */
   persistent = false;
@@ -28,18 +30,28 @@ export class PoolObj {
   readonly volumes = new Map<string, VolObj>();
   #ref: StoragePoolRef | undefined;
 
-  constructor(def: PoolDef) {
-    this.def = def;
+  constructor(def: PoolDef | LazyDef<PoolDef>) {
+    this.#def = def;
   }
 
-  /** The pool's name. */
+  /** The definition. */
+  get def(): PoolDef {
+    const d = this.#def;
+    return d instanceof LazyDef ? (this.#def = d.load()) : d;
+  }
+
+  set def(def: PoolDef) {
+    this.#def = def;
+  }
+
+  /** The pool's name (a lazy definition knows it unparsed). */
   get name(): string {
-    return this.def.name;
+    return this.#def.name;
   }
 
   /** The pool's UUID. */
   get uuid(): string {
-    return this.def.uuid!;
+    return this.#def.uuid;
   }
 
   /** The ref handed to core. */
