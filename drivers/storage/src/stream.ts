@@ -73,7 +73,8 @@ export async function openDownload(path: string, offset: number, length: number,
   return stream;
 }
 
-async function deviceSize(fh: FileHandle): Promise<number> {
+/** The size of the block device open as `fh`. */
+export async function deviceSize(fh: FileHandle): Promise<number> {
   // Block devices report st_size 0: find the end by reading the last sector via a binary search.
   let lo = 0;
   let hi = 1;

@@ -32,6 +32,7 @@ import { volumeUser } from './in-use.js';
 import { activePool, refreshPool } from './pool-ops.js';
 import type { PoolObj, StorageState } from './pool-registry.js';
 import { openDownload, openUpload } from './stream.js';
+import { downloadToFile, uploadFromFile } from './file-transfer.js';
 import type { VolDef, VolRequest } from './types.js';
 import { checkFlags, checkName, storageError } from './util.js';
 import { probeVolume } from './vol-file.js';
@@ -300,6 +301,31 @@ export class VolOps {
     });
     rs.once('close', () => pool.jobs--);
     return rs;
+  }
+
+  /** Fast path of StorageVol.uploadFromFile: file to volume in the kernel (see file-transfer.ts). */
+  async storageVolUploadFromFile(ref: StorageVolRef, path: string, offset: number, length: number, flags: number, opts: JobOptions): Promise<void> {
+    checkFlags(flags, VIR_STORAGE_VOL_UPLOAD_SPARSE_STREAM, 'storageVolUpload');
+    const { pool, vol } = this.#get(ref);
+    this.#notBuilding(pool, vol);
+    this.#checkRange(offset, length);
+    if (!pool.backend.supports.upload) throw storageError(VIR_ERR_NO_SUPPORT, 'storage pool does not support volume upload');
+    if (vol.type === 'dir') throw storageError(VIR_ERR_NO_SUPPORT, `cannot upload to directory volume '${vol.name}'`);
+    await this.#job(pool, () => uploadFromFile(path, vol.path, offset, length, opts));
+    // libvirt refreshes the pool after an upload and emits a refresh event
+    await refreshPool(pool).catch(() => {});
+    this.#s.refreshed(pool);
+  }
+
+  /** Fast path of StorageVol.downloadToFile: volume to file in the kernel (see file-transfer.ts). */
+  async storageVolDownloadToFile(ref: StorageVolRef, path: string, offset: number, length: number, flags: number, opts: JobOptions): Promise<void> {
+    checkFlags(flags, VIR_STORAGE_VOL_DOWNLOAD_SPARSE_STREAM, 'storageVolDownload');
+    const { pool, vol } = this.#get(ref);
+    this.#notBuilding(pool, vol);
+    this.#checkRange(offset, length);
+    if (!pool.backend.supports.download) throw storageError(VIR_ERR_NO_SUPPORT, 'storage pool does not support volume download');
+    if (vol.type === 'dir') throw storageError(VIR_ERR_NO_SUPPORT, `cannot download directory volume '${vol.name}'`);
+    await this.#job(pool, () => downloadToFile(vol.path, path, offset, length, opts));
   }
 
   #checkRange(offset: number, length: number): void {
