@@ -23,7 +23,8 @@ import { activeObj, checkDuplicate, domObj, dropManagedSaveImage, startDomain, s
 import type { DriverState } from './driver-state.js';
 import { checkFlags, systemError, testError } from './errors.js';
 
-const MAGIC = Buffer.from('TestGuestMagic\0', 'latin1');
+/** The image magic (a string: a Buffer made at module load costs every start). */
+const MAGIC = 'TestGuestMagic\0';
 
 function unsupportedXML(): Error {
   return testError(Err.ARGUMENT_UNSUPPORTED, 'xml modification unsupported');
@@ -34,7 +35,7 @@ function saveImage(xml: string): Buffer {
   const body = Buffer.from(xml, 'utf8');
   const len = Buffer.alloc(4);
   len.writeInt32LE(body.length);
-  return Buffer.concat([MAGIC, len, body]);
+  return Buffer.concat([Buffer.from(MAGIC, 'latin1'), len, body]);
 }
 
 /** virDomainSaveFlags. */
@@ -66,7 +67,7 @@ async function readImage(path: string): Promise<string> {
     throw systemError(`cannot read domain image '${path}'`, e);
   }
   if (buf.length < MAGIC.length) throw systemError(`incomplete save header in '${path}'`, 'Success');
-  if (!buf.subarray(0, MAGIC.length).equals(MAGIC)) throw testError(Err.INTERNAL_ERROR, 'mismatched header magic');
+  if (buf.toString('latin1', 0, MAGIC.length) !== MAGIC) throw testError(Err.INTERNAL_ERROR, 'mismatched header magic');
   if (buf.length < MAGIC.length + 4) throw systemError(`failed to read metadata length in '${path}'`, 'Success');
   const len = buf.readInt32LE(MAGIC.length);
   if (len < 1 || len > 8192) throw testError(Err.INTERNAL_ERROR, 'length of metadata out of range');
@@ -153,7 +154,7 @@ export async function coreDump(st: DriverState, ref: DomainRef, path: string, fl
   checkFlags(flags, VIR_DUMP_CRASH, 'testDomainCoreDumpWithFormat');
   const obj = activeObj(st, ref);
   try {
-    await writeFile(path, MAGIC, { mode: 0o600, signal: opts.signal });
+    await writeFile(path, Buffer.from(MAGIC, 'latin1'), { mode: 0o600, signal: opts.signal });
   } catch (e) {
     throw systemError(`domain '${obj.name}' coredump: failed to open ${path}`, e);
   }

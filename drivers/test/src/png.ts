@@ -4,19 +4,24 @@
  */
 import { deflateSync } from 'node:zlib';
 
-const CRC_TABLE = (() => {
+/** The CRC-32 table, built on first use (not at every start of the driver). */
+let crcTable: Uint32Array | undefined;
+
+function crcTableOf(): Uint32Array {
+  if (crcTable) return crcTable;
   const t = new Uint32Array(256);
   for (let n = 0; n < 256; n++) {
     let c = n;
     for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
     t[n] = c >>> 0;
   }
-  return t;
-})();
+  return (crcTable = t);
+}
 
 function crc32(buf: Buffer): number {
+  const table = crcTableOf();
   let c = 0xffffffff;
-  for (let i = 0; i < buf.length; i++) c = CRC_TABLE[(c ^ buf[i]!) & 0xff]! ^ (c >>> 8);
+  for (let i = 0; i < buf.length; i++) c = table[(c ^ buf[i]!) & 0xff]! ^ (c >>> 8);
   return (c ^ 0xffffffff) >>> 0;
 }
 

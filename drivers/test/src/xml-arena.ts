@@ -47,13 +47,26 @@ const TOKENS = [
 ];
 /** The code characters: C0 controls other than tab, newline and carriage return. */
 const CODES = [1, 2, 3, 4, 5, 6, 7, 8, 11, 12, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31];
-const CODE_OF = new Map(TOKENS.map((t, i) => [t, String.fromCharCode(CODES[i]!)]));
-const TOKEN_OF: string[] = [];
-TOKENS.forEach((t, i) => (TOKEN_OF[CODES[i]!] = t));
-const escape = (t: string) => t.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-const TOKEN_RE = new RegExp(TOKENS.map(escape).join('|'), 'g');
 const CODE_RE = /[\x01-\x08\x0b\x0c\x0e-\x1f]/g;
 const HAS_CODE = /[\x01-\x08\x0b\x0c\x0e-\x1f]/;
+
+/** The coding tables, built when the arena is first used (not at every start of the driver). */
+interface Codec {
+  codeOf: Map<string, string>;
+  tokenOf: string[];
+  tokenRE: RegExp;
+}
+let codec: Codec | undefined;
+
+function codecOf(): Codec {
+  if (codec) return codec;
+  const codeOf = new Map(TOKENS.map((t, i) => [t, String.fromCharCode(CODES[i]!)]));
+  const tokenOf: string[] = [];
+  TOKENS.forEach((t, i) => (tokenOf[CODES[i]!] = t));
+  const escape = (t: string) => t.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  const tokenRE = new RegExp(TOKENS.map(escape).join('|'), 'g');
+  return (codec = { codeOf, tokenOf, tokenRE });
+}
 
 interface Chunk {
   buf: Buffer;
@@ -87,7 +100,11 @@ function bufOf(handle: number): Buffer {
 export function arenaStore(xml: string, maxMem: number, memory: number, vcpus: number, kind = 0): number {
   // a document that somehow holds a code character is kept as it is
   const coded = !HAS_CODE.test(xml);
-  const text = coded ? xml.replace(TOKEN_RE, (t) => CODE_OF.get(t)!) : xml;
+  let text = xml;
+  if (coded) {
+    const { codeOf, tokenRE } = codecOf();
+    text = xml.replace(tokenRE, (t) => codeOf.get(t)!);
+  }
   const dataLen = Buffer.byteLength(text, 'utf8');
   const len = HEADER + dataLen;
   let ci: number;
@@ -117,7 +134,9 @@ export function arenaLoad(handle: number): string {
   const off = handle % CHUNK;
   const start = off + HEADER;
   const text = b.toString('utf8', start, start + b.readUInt32LE(off + 20));
-  return b[off + 25] === 1 ? text.replace(CODE_RE, (c) => TOKEN_OF[c.charCodeAt(0)]!) : text;
+  if (b[off + 25] !== 1) return text;
+  const { tokenOf } = codecOf();
+  return text.replace(CODE_RE, (c) => tokenOf[c.charCodeAt(0)]!);
 }
 
 /** The `kind` stored with the entry. */
