@@ -213,17 +213,32 @@ async function volUpload(ctl: Ctl, cmd: Cmd): Promise<void> {
   const length = cmd.uint('length') ?? 0;
   const path = userPath(ctl, file);
   let size: number;
+  let regular: boolean;
   try {
-    size = statSync(path).size;
+    const st = statSync(path);
+    size = st.size;
+    regular = st.isFile();
   } catch (e) {
     throw new CmdError(`cannot read ${file}: ${strerror(e)}`);
   }
-  const { fs, pipeline, Transform } = await streams();
   const total = length > 0 ? Math.min(length, size) : size;
   const progress = progressFor(ctl, 'Upload', false);
+  const flags = cmd.bool('sparse') ? 1 : 0;
+  if (regular) {
+    // a regular file: the file fast path (in-kernel copy where the driver has one)
+    try {
+      await attempt(`cannot upload to volume ${name}`, () =>
+        vol.uploadFromFile(path, { offset, length, flags, onProgress: progress ? (d) => progress.update(d, total) : undefined }),
+      );
+    } finally {
+      progress?.done();
+    }
+    return;
+  }
+  const { fs, pipeline, Transform } = await streams();
   try {
     await attempt(`cannot upload to volume ${name}`, async () => {
-      const sink = await vol.upload(offset, length, cmd.bool('sparse') ? 1 : 0, {});
+      const sink = await vol.upload(offset, length, flags, {});
       const src = fs.createReadStream(path, length > 0 ? { end: length - 1 } : {});
       await pipeline(src, counter(Transform, total, progress?.update), sink);
     });
@@ -239,12 +254,31 @@ async function volDownload(ctl: Ctl, cmd: Cmd): Promise<void> {
   const length = cmd.uint('length') ?? 0;
   const info = await vol.getInfo().catch(() => undefined);
   const total = length > 0 ? length : Math.max(0, (info?.capacity ?? 0) - offset);
-  const { fs, pipeline, Transform } = await streams();
   const progress = progressFor(ctl, 'Download', false);
+  const flags = cmd.bool('sparse') ? 1 : 0;
+  const target = userPath(ctl, file);
+  let fileTarget: boolean;
+  try {
+    fileTarget = statSync(target, { throwIfNoEntry: false })?.isFile() ?? true;
+  } catch {
+    fileTarget = false; // the stream path reports the error as before
+  }
+  if (fileTarget) {
+    // a regular (or new) file: the file fast path (in-kernel copy where the driver has one)
+    try {
+      await attempt(`cannot download from volume ${name}`, () =>
+        vol.downloadToFile(target, { offset, length, flags, onProgress: progress ? (d) => progress.update(d, total) : undefined }),
+      );
+    } finally {
+      progress?.done();
+    }
+    return;
+  }
+  const { fs, pipeline, Transform } = await streams();
   try {
     await attempt(`cannot download from volume ${name}`, async () => {
-      const src = await vol.download(offset, length, cmd.bool('sparse') ? 1 : 0, {});
-      await pipeline(src, counter(Transform, total, progress?.update), fs.createWriteStream(userPath(ctl, file)));
+      const src = await vol.download(offset, length, flags, {});
+      await pipeline(src, counter(Transform, total, progress?.update), fs.createWriteStream(target));
     });
   } finally {
     progress?.done();
