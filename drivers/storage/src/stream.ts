@@ -1,6 +1,6 @@
 /**
  * Upload and download streams over a volume's bytes (virStorageVolUpload/Download): Node
- * Writable/Readable with offset and length, 8 MiB chunks, progress and AbortSignal.
+ * Writable/Readable with offset and length, progress and AbortSignal (downloads in 1 MiB chunks).
  */
 import { constants, promises as fsp } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
@@ -8,8 +8,14 @@ import { Readable, Writable } from 'node:stream';
 import type { JobOptions } from '@virtkit/core';
 import { COPY_CHUNK } from './copy.js';
 
-/** Download chunk size: every chunk is a fresh buffer (the consumer owns it), and 4 MiB pages in cheapest. */
-export const DOWNLOAD_CHUNK = 4 * 1024 * 1024;
+/**
+ * Download chunk size. Every chunk is a fresh buffer (the consumer owns what it is pushed), so
+ * the size decides what allocation costs (large buffers are likely to be fresh mappings that
+ * fault in page by page; smaller ones are more often recycled by the allocator).
+ * Measured (512 MiB to a file, 2 shared cores): 1 MiB 0.25-0.29 s vs 4 MiB 0.59-0.81 s in a plain
+ * read-and-push loop; through the driver, medians 0.72 vs 0.93 s on a loaded machine.
+ */
+export const DOWNLOAD_CHUNK = 1024 * 1024;
 import { VIR_ERR_SYSTEM_ERROR } from './constants.js';
 import { aborted, storageError, systemError } from './util.js';
 
@@ -39,7 +45,7 @@ export async function openDownload(path: string, offset: number, length: number,
   const signal = opts.signal;
   const stream = new Readable({
     // room for reading ahead while the consumer writes the previous chunk
-    highWaterMark: 3 * DOWNLOAD_CHUNK,
+    highWaterMark: 4 * DOWNLOAD_CHUNK,
     read() {
       if (signal?.aborted) {
         this.destroy(aborted('download', signal));
