@@ -206,12 +206,13 @@ export async function createFileVolume(path: string, req: VolRequest, flags: num
       }
       const fh = await fsp.open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, req.perms.mode ?? 0o600);
       created = true;
+      const alloc = Math.min(req.allocation ?? req.capacity, req.capacity);
       try {
-        await fh.truncate(req.capacity);
+        // a fully allocated volume gets its size from fallocate: no separate truncate round trip
+        if (alloc < req.capacity) await fh.truncate(req.capacity);
       } finally {
         await fh.close();
       }
-      const alloc = Math.min(req.allocation ?? req.capacity, req.capacity);
       opts.onProgress?.(0, alloc);
       await fallocate(path, 0, alloc, opts.signal);
       opts.onProgress?.(alloc, alloc);
