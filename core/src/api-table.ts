@@ -178,9 +178,17 @@ const ROWS: Record<SpiMethodName, Row> = {
 };
 
 /** Every SPI method with its family, public API name and read-only rule. */
-export const SPI_METHODS: Readonly<Record<SpiMethodName, SpiMethodInfo>> = Object.fromEntries(
-  Object.entries(ROWS).map(([method, [family, api, readOnlyOk]]) => [method, { family, api, readOnlyOk }]),
-) as Record<SpiMethodName, SpiMethodInfo>;
+export const SPI_METHODS: Readonly<Record<SpiMethodName, SpiMethodInfo>> = infoOfRows();
+
+/** SPI_METHODS from ROWS: a plain loop (entries/map/destructuring cost every CLI start ~0.2 ms). */
+function infoOfRows(): Record<SpiMethodName, SpiMethodInfo> {
+  const out = {} as Record<SpiMethodName, SpiMethodInfo>;
+  for (const method in ROWS) {
+    const row = ROWS[method as SpiMethodName];
+    out[method as SpiMethodName] = { family: row[0], api: row[1], readOnlyOk: row[2] };
+  }
+  return out;
+}
 
 /** The SPI method names, in table order. */
 export const SPI_METHOD_NAMES: readonly SpiMethodName[] = Object.keys(ROWS) as SpiMethodName[];
