@@ -13,7 +13,7 @@ import { which } from '../support/host.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const bin = join(root, 'packages', 'cli', 'bin', 'vksh.js');
-const bundle = join(root, 'packages', 'cli', 'dist', 'bundle', 'vksh.mjs');
+const bundle = join(root, 'packages', 'cli', 'dist', 'vksh.cjs');
 const runs = Number(process.env.VKSH_BENCH_RUNS ?? 40);
 
 if (!existsSync(bundle)) {

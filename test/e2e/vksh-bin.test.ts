@@ -30,7 +30,7 @@ describe('vksh bin (bundled, real processes)', function () {
   before(function () {
     if (existsSync(join(cli, 'dist', 'vksh.cjs'))) return;
     // A test run without `npm run build` builds the bundle rather than assume it.
-    const b = spawnSync(process.execPath, [join(cli, 'scripts', 'bundle.mjs')], { cwd: cli, encoding: 'utf8' });
+    const b = spawnSync(process.execPath, [join(cli, 'bundle', 'build.mjs')], { cwd: cli, encoding: 'utf8' });
     assert.equal(b.status, 0, b.stderr);
   });
 

@@ -3,7 +3,8 @@
  * The vksh command. CommonJS on purpose: it avoids the ESM loader and the eager node:fs
  * facade that ESM builds for builtins, both measurable at start-up. It runs the esbuild
  * bundle (dist/vksh.cjs, `npm run bundle -w @virtkit/cli`) through vm.Script with V8's code
- * cache (dist/vksh.cjs.cache), so the bundle is not recompiled on every start.
+ * cache (dist/vksh.cjs.cache), so the bundle is not recompiled on every start; the bundle
+ * loads its chunks (dist/vksh-xml.cjs, dist/vksh-help.cjs) the same way, on first use.
  */
 'use strict';
 const fs = require('node:fs');
@@ -43,31 +44,54 @@ if (uri === undefined || !/^test(\+[^:]*)?:/i.test(uri)) {
 }
 
 const vm = require('node:vm');
+const dist = path.join(__dirname, '..', 'dist');
+// VKSH_WRITE_CODE_CACHE (the bundle step): 1 stores the cache of every script loaded, or a
+// comma-separated list names the ones to store, after a representative run, so a cache holds
+// the functions that run compiled too; a cache V8 rejects is rebuilt the same way.
+const writeCache = process.env.VKSH_WRITE_CODE_CACHE;
+const toWrite = [];
 
-const file = path.join(__dirname, '..', 'dist', 'vksh.cjs');
-const cacheFile = file + '.cache';
-let source;
-try {
-  source = fs.readFileSync(file, 'utf8');
-} catch {
-  process.stderr.write(`error: ${file} is missing: run 'npm run bundle -w @virtkit/cli'\n`);
-  process.exit(1);
+/**
+ * Runs dist/<name>.cjs (a CommonJS module) with its code cache and returns its exports;
+ * `shared` maps module names to what the bundle shares with a chunk (one core for both).
+ */
+function load(name, shared) {
+  const file = path.join(dist, `${name}.cjs`);
+  const cacheFile = `${file}.cache`;
+  let source;
+  try {
+    source = fs.readFileSync(file, 'utf8');
+  } catch {
+    process.stderr.write(`error: ${file} is missing: run 'npm run bundle -w @virtkit/cli'\n`);
+    process.exit(1);
+  }
+  let cachedData;
+  try {
+    cachedData = fs.readFileSync(cacheFile);
+  } catch {
+    cachedData = undefined;
+  }
+  // The CommonJS wrapper by hand: node:module would load Node's ESM loader as well.
+  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname, __vkLoad) {${source}\n})`, {
+    filename: file,
+    cachedData,
+  });
+  if (
+    (writeCache !== undefined && (writeCache === '1' || writeCache.split(',').includes(name))) ||
+    (cachedData && script.cachedDataRejected)
+  ) {
+    if (toWrite.length === 0) process.once('exit', writeCaches);
+    toWrite.push([script, cacheFile]);
+  }
+  const mod = { exports: {} };
+  // The bundle requires Node builtins (and a chunk what the bundle shares), which resolve here.
+  const req = shared ? (id) => (Object.prototype.hasOwnProperty.call(shared, id) ? shared[id] : require(id)) : require;
+  script.runInThisContext()(mod.exports, req, mod, file, dist, load);
+  return mod.exports;
 }
-let cachedData;
-try {
-  cachedData = fs.readFileSync(cacheFile);
-} catch {
-  cachedData = undefined;
-}
-// The CommonJS wrapper by hand: node:module would load Node's ESM loader as well.
-const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
-  filename: file,
-  cachedData,
-});
-// VKSH_WRITE_CODE_CACHE=1 (the bundle step) stores the cache after a representative run, so
-// it holds the functions that run compiled too; a cache V8 rejects is rebuilt the same way.
-if (process.env.VKSH_WRITE_CODE_CACHE === '1' || (cachedData && script.cachedDataRejected)) {
-  process.once('exit', () => {
+
+function writeCaches() {
+  for (const [script, cacheFile] of toWrite) {
     // write then rename: a concurrent vksh never reads half a cache
     const tmp = `${cacheFile}.${process.pid}`;
     try {
@@ -81,8 +105,7 @@ if (process.env.VKSH_WRITE_CODE_CACHE === '1' || (cachedData && script.cachedDat
         // nothing was written
       }
     }
-  });
+  }
 }
-const mod = { exports: {} };
-// The bundle requires Node builtins only, which this file's require resolves.
-script.runInThisContext()(mod.exports, require, mod, file, path.dirname(file));
+
+load('vksh');
