@@ -55,6 +55,28 @@ describe('vksh bin (bundled, real processes)', function () {
     assert.deepEqual(vksh(['-x']), { stdout: '', stderr: "error: unsupported option '-x'. See --help.\n", status: 1 });
   });
 
+  it('loads only the bundle for a list; the XML and help chunks when first needed', () => {
+    const env = { VKSH_TRACE_LOAD: '1' };
+    assert.equal(vksh(['-c', 'test:///default', 'list', '--all'], undefined, env).stderr, 'vksh: loading vksh\n');
+    assert.equal(vksh(['-c', 'test:///default', 'dumpxml test'], undefined, env).stderr, 'vksh: loading vksh\nvksh: loading vksh-xml\n');
+    assert.equal(vksh(['-c', 'test:///default', 'help list'], undefined, env).stderr, 'vksh: loading vksh\nvksh: loading vksh-help\n');
+  });
+
+  it('loads its XML and help chunks on first use, with the same output as in-process vksh', async () => {
+    const { runVksh } = await import('@virtkit/cli');
+    const cmds = 'dumpxml test; net-dumpxml default; pool-dumpxml default-pool; help list; suspend test; dominfo test';
+    const out: string[] = [];
+    const err: string[] = [];
+    const status = await runVksh(['-c', 'test:///default', cmds], {
+      stdout: { write: (s: string) => out.push(s) },
+      stderr: { write: (s: string) => err.push(s) },
+    });
+    const mask = (s: string) => s.replace(/CPU time:.*/g, 'CPU time: -');
+    const r = vksh(['-c', 'test:///default', cmds]);
+    assert.deepEqual({ ...r, stdout: mask(r.stdout) }, { stdout: mask(out.join('')), stderr: err.join(''), status });
+    assert.match(r.stdout, /<domain type='test' id='1'>/);
+  });
+
   it('fails to connect in virsh form', () => {
     const r = vksh(['-c', 'bogus:///x', 'list']);
     assert.equal(r.status, 1);

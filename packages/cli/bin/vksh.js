@@ -50,12 +50,15 @@ const dist = path.join(__dirname, '..', 'dist');
 // the functions that run compiled too; a cache V8 rejects is rebuilt the same way.
 const writeCache = process.env.VKSH_WRITE_CODE_CACHE;
 const toWrite = [];
+// VKSH_TRACE_LOAD=1 names each script as it loads (the tests check what a start loads)
+const trace = process.env.VKSH_TRACE_LOAD === '1';
 
 /**
  * Runs dist/<name>.cjs (a CommonJS module) with its code cache and returns its exports;
  * `shared` maps module names to what the bundle shares with a chunk (one core for both).
  */
 function load(name, shared) {
+  if (trace) fs.writeSync(2, `vksh: loading ${name}\n`);
   const file = path.join(dist, `${name}.cjs`);
   const cacheFile = `${file}.cache`;
   let source;
