@@ -135,7 +135,7 @@ export async function runCommands(ctl: Ctl, cmds: readonly ParsedCommand[]): Pro
     const impl = COMMANDS.get(name);
     const cmd = new Cmd(parsed);
     try {
-      if (!impl) throw new CmdError(`command '${name}' is not implemented by vksh`);
+      if (!impl) throw new CmdError(`command '${name}' is known to virsh but not supported by vksh`);
       ctl.setMuted(ctl.json && !impl.json);
       await impl.run(ctl, cmd);
       ok = true;
