@@ -4,6 +4,7 @@
  */
 import type { DomainRef, DriverEventSink, NetworkRef, NodeInfo, StoragePoolRef } from '@virtkit/core';
 import { DomainList } from './domain-list.js';
+import { instrument } from './faults.js';
 import type { FaultTable } from './faults.js';
 import type { NetworkObj } from './network-obj.js';
 import type { PoolObj } from './pool-obj.js';
@@ -28,8 +29,37 @@ export class DriverState {
   readonly sinks = new Set<DriverEventSink>();
   /** Open connections; the default state is dropped when the last one closes. */
   refs = 0;
+  #faults: FaultTable | undefined = undefined;
+  /** Driver families of open connections not instrumented for faults yet (see watchFaults). */
+  readonly #plain = new Set<object>();
+
   /** Fault injection, created on first use. */
-  faults: FaultTable | undefined = undefined;
+  get faults(): FaultTable | undefined {
+    return this.#faults;
+  }
+
+  set faults(table: FaultTable | undefined) {
+    this.#faults = table;
+    if (table === undefined) return;
+    for (const family of this.#plain) instrument(family, () => this.#faults);
+    this.#plain.clear();
+  }
+
+  /**
+   * Makes a connection's driver families go through fault injection: now if faults are armed,
+   * else when they first are (wrapping every method costs each open of test:///default).
+   */
+  watchFaults(families: object[]): void {
+    for (const family of families) {
+      if (this.#faults !== undefined) instrument(family, () => this.#faults);
+      else this.#plain.add(family);
+    }
+  }
+
+  /** Forgets the families of a closed connection. */
+  unwatchFaults(families: object[]): void {
+    for (const family of families) this.#plain.delete(family);
+  }
   /** A fixed clock (ns) for cpuTime and stats, or undefined for the real clock. */
   clockNs: number | undefined = undefined;
   /** Users of `<auth>` in a node file: name -> password (undefined: none needed). */

@@ -10,7 +10,6 @@ import { Err } from './consts.js';
 import { loadDefaultNode } from './default-state.js';
 import { DriverState } from './driver-state.js';
 import { testError } from './errors.js';
-import { instrument } from './faults.js';
 import { createHypervisorDriver } from './hypervisor.js';
 import { createNetworkDriver } from './network.js';
 import { loadNode, readXmlFile } from './node-file.js';
@@ -71,10 +70,10 @@ class TestConnection implements DriverConnection {
     this.#st = st;
     this.#ctx = ctx;
     this.#path = path;
-    const faults = () => st.faults;
-    this.hypervisor = instrument(createHypervisorDriver(st), faults);
-    this.network = instrument(createNetworkDriver(st), faults);
-    this.storage = instrument(createStorageDriver(st), faults);
+    this.hypervisor = createHypervisorDriver(st);
+    this.network = createNetworkDriver(st);
+    this.storage = createStorageDriver(st);
+    st.watchFaults([this.hypervisor, this.network, this.storage]);
     st.sinks.add(ctx.events);
     st.refs++;
     registry().byPath.set(path, st);
@@ -85,6 +84,7 @@ class TestConnection implements DriverConnection {
     this.#closed = true;
     const st = this.#st;
     st.sinks.delete(this.#ctx.events);
+    st.unwatchFaults([this.hypervisor, this.network, this.storage]);
     if (--st.refs === 0) {
       // the state goes away with its last connection: so do its managed save images
       disposeState(st);
