@@ -142,12 +142,51 @@ function __lazy(k) {
   return p;
 }
 `;
-  names.forEach((n, i) => (src += `let __v${i} = __lazy(${JSON.stringify(n)});\nexport { __v${i} as ${JSON.stringify(n)} };\n`));
+  names.forEach((n, i) => (src += `let __v${i} = /* @__PURE__ */ __lazy(${JSON.stringify(n)});\nexport { __v${i} as ${JSON.stringify(n)} };\n`));
   return src;
 }
 
+/** The names the bundle imports from each chunk (undefined: all, as for a dynamic import). */
+async function namesUsed() {
+  const probe = await build({
+    ...common,
+    entryPoints: [join(pkg, 'bundle', 'entry.ts')],
+    format: 'esm',
+    write: false,
+    outfile: 'probe.mjs',
+    plugins: [
+      {
+        name: 'chunks-external',
+        setup(b) {
+          for (const chunk of CHUNKS) b.onResolve({ filter: chunk.filter }, () => ({ path: chunk.name, external: true }));
+        },
+      },
+      lazyBuiltins,
+    ],
+  });
+  const text = probe.outputFiles[0].text;
+  const used = new Map();
+  for (const chunk of CHUNKS) {
+    const from = `from\\s*"${chunk.name}"`;
+    if (new RegExp(`import\\s*\\(\\s*"${chunk.name}"|import\\s*\\*\\s*as\\s*\\S+\\s*${from}`).test(text)) continue;
+    const names = new Set();
+    for (const m of text.matchAll(new RegExp(`import\\s*\\{([^}]*)\\}\\s*${from}`, 'g'))) {
+      for (const part of m[1].split(',')) names.add(part.trim().split(/\s+as\s+/)[0].replace(/^"(.*)"$/, '$1'));
+    }
+    used.set(chunk.name, names);
+  }
+  return used;
+}
+
+const used = await namesUsed();
 const standIns = new Map();
-for (const chunk of CHUNKS) standIns.set(chunk.name, standIn(chunk, await buildChunk(chunk)));
+for (const chunk of CHUNKS) {
+  const built = await buildChunk(chunk);
+  const wanted = used.get(chunk.name);
+  // only what the bundle imports gets a stand-in (each is created at start)
+  if (wanted) built.names = built.names.filter((n) => wanted.has(n));
+  standIns.set(chunk.name, standIn(chunk, built));
+}
 
 const chunks = {
   name: 'chunks',
