@@ -67,7 +67,7 @@ async function waitForSocket(): Promise<void> {
 
 /** python3-libvirt worker: one operation per stdin line, prints its time in seconds. */
 const PY_SCRIPT = String.raw`
-import sys, time, libvirt
+import os, sys, time, libvirt
 pool_name, d, src = sys.argv[1], sys.argv[2], sys.argv[3]
 MiB = 1024*1024; GiB = 1024*MiB
 conn = libvirt.open('qemu:///system')
@@ -102,6 +102,7 @@ try:
                 st.recvAll(lambda s, data, f: f.write(data), f)
             st.finish()
             el = time.perf_counter()-t
+            os.remove(out)  # every download writes a new file, as virtkit's do (no truncate-and-rewrite flush)
             up.delete(0); up = None
         else:
             el = -1
