@@ -64,7 +64,8 @@ export class DomainObj {
 
   constructor(def: DomainDef | LazyDef<DomainDef>) {
     this.#def = def;
-    this.#ref = { name: own(def.name), uuid: own(def.uuid!), id: -1 };
+    // a lazy definition's name and UUID are the driver's own literals, flat already
+    this.#ref = def instanceof LazyDef ? { name: def.name, uuid: def.uuid, id: -1 } : { name: own(def.name), uuid: own(def.uuid!), id: -1 };
   }
 
   /** The domain's name (kept in step with the definition by rename). */
