@@ -3,7 +3,7 @@
  * bin, as `npx vksh` runs it) against `node -e 0` and the real `virsh`, measured side by side,
  * interleaved, in one run. Goal (issue 4): vksh <= 1.3x node -e 0.
  *
- * `npm run bench -- vksh`; VKSH_BENCH_RUNS sets the number of runs of each (default 40).
+ * `npm run bench -- vksh`; VKSH_BENCH_RUNS sets the number of runs of each (default 60).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -14,7 +14,7 @@ import { which } from '../support/host.js';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const bin = join(root, 'packages', 'cli', 'bin', 'vksh.js');
 const bundle = join(root, 'packages', 'cli', 'dist', 'vksh.cjs');
-const runs = Number(process.env.VKSH_BENCH_RUNS ?? 40);
+const runs = Number(process.env.VKSH_BENCH_RUNS ?? 60);
 
 if (!existsSync(bundle)) {
   // The bin runs the esbuild bundle; build it rather than measure nothing.
@@ -44,7 +44,8 @@ if (check.status !== 0 || !check.stdout.includes(' test ')) {
 }
 
 for (let i = 0; i < runs + 3; i++) {
-  for (const s of subjects) {
+  // forward and backward in turn: no subject always runs right after another
+  for (const s of i % 2 === 0 ? subjects : [...subjects].reverse()) {
     const t0 = process.hrtime.bigint();
     const r = spawnSync(s.cmd, s.args, { env, stdio: 'ignore' });
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;
