@@ -4,6 +4,7 @@
  * (also across formats), resizing. Used by the dir and fs backends, and by disk for probing.
  */
 import { constants, promises as fsp, type BigIntStats } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import type { JobOptions } from '@virtkit/core';
 import { cloneFile } from './copy.js';
 import { fallocate } from './fallocate.js';
@@ -175,6 +176,14 @@ async function applyPerms(path: string, perms: Permissions, defaultMode: number)
   await fsp.chmod(path, perms.mode ?? defaultMode);
 }
 
+/** applyPerms on a file handle of the new volume (fchown/fchmod). */
+async function applyPermsFd(fh: FileHandle, perms: Permissions, defaultMode: number): Promise<void> {
+  if (perms.owner !== undefined || perms.group !== undefined) {
+    await fh.chown(perms.owner ?? -1, perms.group ?? -1);
+  }
+  await fh.chmod(perms.mode ?? defaultMode);
+}
+
 /**
  * Creates the volume file at `path` from `req` (raw: sparse up to capacity, preallocated up
  * to allocation; other formats through qemu-img; 'dir': a directory). On failure nothing is
@@ -207,15 +216,21 @@ export async function createFileVolume(path: string, req: VolRequest, flags: num
       const fh = await fsp.open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, req.perms.mode ?? 0o600);
       created = true;
       const alloc = Math.min(req.allocation ?? req.capacity, req.capacity);
-      try {
-        // a fully allocated volume gets its size from fallocate: no separate truncate round trip
-        if (alloc < req.capacity) await fh.truncate(req.capacity);
-      } finally {
-        await fh.close();
-      }
-      opts.onProgress?.(0, alloc);
-      await fallocate(path, 0, alloc, opts.signal);
-      opts.onProgress?.(alloc, alloc);
+      // a fully allocated volume gets its size from fallocate: no separate truncate round trip
+      const sized = alloc < req.capacity ? fh.truncate(req.capacity) : Promise.resolve();
+      // owner and mode are set through the open handle (libvirt's fchown/fchmod) while xfs_io
+      // allocates; the handle is closed as soon as that is done
+      const onHandle = sized.then(() => applyPermsFd(fh, req.perms, 0o600)).finally(() => fh.close());
+      const allocated = sized.then(async () => {
+        opts.onProgress?.(0, alloc);
+        await fallocate(path, 0, alloc, opts.signal);
+        opts.onProgress?.(alloc, alloc);
+      });
+      // both settle before a failure removes the file, so nothing is left behind
+      const [a, b] = await Promise.allSettled([allocated, onHandle]);
+      if (a.status === 'rejected') throw a.reason;
+      if (b.status === 'rejected') throw b.reason;
+      return;
     } else if (
       format === 'qcow2' &&
       !req.backingStore &&
