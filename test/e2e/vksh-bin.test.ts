@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setTimeout as delay } from 'node:timers/promises';
 import { requireHost } from '../support/host.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -103,34 +104,43 @@ describe('vksh bin (bundled, real processes)', function () {
     assert.equal(ro.stderr, "error: Failed to suspend domain 'test'\nerror: operation forbidden: read only access prevents virDomainSuspend\n");
   });
 
-  it('edits lines and keeps history on a terminal (util-linux script provides the pty)', function () {
-    requireHost(this, { binaries: ['script'] });
+  it('edits lines and keeps history on a terminal (python3 pty provides the terminal)', async function () {
+    requireHost(this, { binaries: ['python3'] });
     const cache = mkdtempSync(join(tmpdir(), 'vksh-history-'));
     try {
-      const session = (keys: string): string => {
-        // keystrokes paced so readline sees them as typed; \r is Enter, ESC [ A is Up
-        // the first keys wait for the shell to put the terminal in raw mode (a ^C before that
-        // would be the terminal's own interrupt)
-        const feed = keys
-          .split('|')
-          .map((k, i) => `sleep ${i === 0 ? 1.5 : 0.4}; printf '%b' '${k}'`)
-          .join('; ');
-        const r = spawnSync('sh', ['-c', `(${feed}; sleep 0.4) | script -qfc "${process.execPath} ${bin} -c test:///default" /dev/null`], {
-          encoding: 'utf8',
+      const session = async (keys: string[]): Promise<string> => {
+        // pty.spawn copies our stdin to the terminal and the terminal to our stdout; an argument
+        // array, no shell in between
+        const child = spawn('python3', ['-c', 'import pty, sys; pty.spawn(sys.argv[1:])', process.execPath, bin, '-c', 'test:///default'], {
           env: { PATH: process.env.PATH ?? '', HOME: cache, XDG_CACHE_HOME: cache, TERM: 'xterm' },
-          timeout: 20000,
+          stdio: ['pipe', 'pipe', 'pipe'],
         });
+        let out = '';
+        child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+        const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
+        const kill = setTimeout(() => child.kill('SIGKILL'), 20000);
+        try {
+          // keystrokes paced so readline sees them as typed; the first waits for the shell to put
+          // the terminal in raw mode (a ^C before that would be the terminal's own interrupt)
+          for (const [i, k] of keys.entries()) {
+            await delay(i === 0 ? 1500 : 400);
+            child.stdin.write(k);
+          }
+          await exited;
+        } finally {
+          clearTimeout(kill);
+        }
         // drop the terminal's cursor controls and carriage returns
-        return r.stdout.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '').replace(/\r/g, '');
+        return out.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '').replace(/\r/g, '');
       };
-      const first = session('list --name\\r|quit\\r');
+      const first = await session(['list --name\r', 'quit\r']);
       assert.match(first, /vksh # .*list --name\ntest\n/);
       assert.equal(readFileSync(join(cache, 'vksh', 'history'), 'utf8'), 'list --name\nquit\n');
       // a new shell recalls the previous session's lines: Up, Up gives "list --name"
-      const second = session('\\033[A\\033[A\\r|quit\\r');
+      const second = await session(['\x1b[A\x1b[A\r', 'quit\r']);
       assert.match(second, /\ntest\n/);
       // Ctrl-C drops the half-typed line and prompts again; the shell goes on
-      const third = session('dominf|\\003|uri\\r|quit\\r');
+      const third = await session(['dominf', '\x03', 'uri\r', 'quit\r']);
       assert.match(third, /vksh # dominf\nvksh # uri\ntest:\/\/\/default\n/);
     } finally {
       rmSync(cache, { recursive: true, force: true });
