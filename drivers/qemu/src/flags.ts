@@ -1,12 +1,11 @@
 /**
- * Flag checking as libvirt's virCheckFlags: unknown bits -> VIR_ERR_INVALID_ARG naming the
- * function ("unsupported flags (0x4) in function qemuDomainUndefineFlags").
+ * Flag checking as libvirt's virCheckFlags, through core's one implementation, with the QEMU
+ * driver's error domain: unknown bits -> VIR_ERR_INVALID_ARG naming the driver function
+ * ("unsupported flags (0x4) in function qemuDomainUndefineFlags").
  */
-import { virtError } from '@virtkit/core';
-import { VIR_ERR_INVALID_ARG } from './constants.js';
+import { checkFlags, VIR_FROM_QEMU } from '@virtkit/core';
 
-/** Throws when `flags` has bits outside `allowed`. */
-export function checkFlagsLocal(flags: number, allowed: number, fn = 'qemuDriver'): void {
-  const bad = flags & ~allowed;
-  if (bad) throw virtError(VIR_ERR_INVALID_ARG, `unsupported flags (0x${bad.toString(16)}) in function ${fn}`);
+/** Throws when `flags` has bits outside `allowed`; `fn` is libvirt's QEMU driver function name. */
+export function checkQemuFlags(flags: number, allowed: number, fn: string): void {
+  checkFlags(flags, allowed, fn, VIR_FROM_QEMU);
 }

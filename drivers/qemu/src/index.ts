@@ -5,6 +5,7 @@
  */
 import { hostname, totalmem, cpus, freemem } from 'node:os';
 import type { DriverConnection, DriverOpenContext, HypervisorDriver, VirtDriver } from '@virtkit/core';
+import { checkQemuFlags } from './flags.js';
 import { resolvePaths } from './paths.js';
 import { RootLock } from './root-lock.js';
 import { QemuDriverState } from './driver-state.js';
@@ -71,7 +72,7 @@ function connectMethods(st: QemuDriverState): Partial<HypervisorDriver> {
       return formatCapabilities(await st.caps(), hostUuid(), cpus().length, Math.floor(totalmem() / 1024));
     },
     async connectGetDomainCapabilities(emulatorbin, arch, machine, virttype, flags) {
-      if (flags !== 0) throw virtError(C.VIR_ERR_INVALID_ARG, `unsupported flags (0x${flags.toString(16)}) in function qemuConnectGetDomainCapabilities`);
+      checkQemuFlags(flags, 0, 'qemuConnectGetDomainCapabilities');
       if (arch !== undefined && arch !== 'x86_64') throw virtError(C.VIR_ERR_CONFIG_UNSUPPORTED, `Emulator for architecture '${arch}' is not supported`);
       const caps = await st.caps(emulatorbin);
       const m = canonicalMachine(caps, machine);

@@ -2,6 +2,7 @@
  * Listing, lookup, define/undefine, autostart: libvirt's connectListAllDomains,
  * domainLookupBy*, domainDefineXML, domainUndefine and friends.
  */
+import { checkQemuFlags } from './flags.js';
 import { virtError, type DomainRef, type HypervisorDriver } from '@virtkit/core';
 import { parseDomainXML, formatDomainXML, generateUUID, generateMAC, type DomainDef } from '@virtkit/xml';
 import { existsSync, readdirSync } from 'node:fs';
@@ -10,7 +11,6 @@ import { validateDomainName } from './domain-store.js';
 import { QemuDomainObj } from './domain-obj.js';
 import type { QemuDriverState } from './driver-state.js';
 import { canonicalMachine, defaultEmulator } from './capabilities.js';
-import { checkFlagsLocal } from './flags.js';
 import * as C from './constants.js';
 
 /** Fills what libvirt's post-parse fills: uuid, MACs, emulator, balloon, current memory. */
@@ -99,7 +99,7 @@ export async function defineDomain(st: QemuDriverState, def: DomainDef): Promise
 export function defineMethods(st: QemuDriverState): Partial<HypervisorDriver> {
   return {
     async connectListAllDomains(flags) {
-      checkFlagsLocal(flags, 0xffff, 'qemuConnectListAllDomains');
+      checkQemuFlags(flags, 0xffff, 'qemuConnectListAllDomains');
       return st.all().filter((d) => matchesFlags(st, d, flags)).map((d) => d.ref());
     },
     async connectListDomains() {
@@ -130,12 +130,12 @@ export function defineMethods(st: QemuDriverState): Partial<HypervisorDriver> {
       return d.ref();
     },
     async domainDefineXML(xml, flags) {
-      checkFlagsLocal(flags, C.VIR_DOMAIN_DEFINE_VALIDATE);
+      checkQemuFlags(flags, C.VIR_DOMAIN_DEFINE_VALIDATE, 'qemuDomainDefineXMLFlags');
       const obj = await defineDomain(st, parseDomainXML(xml));
       return obj.ref();
     },
     async domainUndefine(ref: DomainRef, flags) {
-      checkFlagsLocal(flags, C.VIR_DOMAIN_UNDEFINE_MANAGED_SAVE | C.VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA | C.VIR_DOMAIN_UNDEFINE_NVRAM | C.VIR_DOMAIN_UNDEFINE_KEEP_NVRAM);
+      checkQemuFlags(flags, C.VIR_DOMAIN_UNDEFINE_MANAGED_SAVE | C.VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA | C.VIR_DOMAIN_UNDEFINE_NVRAM | C.VIR_DOMAIN_UNDEFINE_KEEP_NVRAM, 'qemuDomainUndefineFlags');
       const obj = st.get(ref);
       await obj.job.run('undefine', async () => {
         if (!obj.persistent) throw virtError(C.VIR_ERR_OPERATION_INVALID, 'cannot undefine transient domain');
@@ -163,7 +163,7 @@ export function defineMethods(st: QemuDriverState): Partial<HypervisorDriver> {
       });
     },
     async domainRename(ref, newName, flags) {
-      checkFlagsLocal(flags, 0, 'qemuDomainRename');
+      checkQemuFlags(flags, 0, 'qemuDomainRename');
       const obj = st.get(ref);
       return obj.job.run('modify', async () => {
         validateDomainName(newName);

@@ -5,6 +5,7 @@
  * qemuDomainWaitForDeviceRemoval; a guest that has not released the device by then keeps it
  * in the live XML until the event comes), then deletes the backend.
  */
+import { checkQemuFlags } from './flags.js';
 import { virtError, type HypervisorDriver } from '@virtkit/core';
 import { parseDomainDeviceXML, type DiskDef, type DomainDef, type InterfaceDef, generateMAC } from '@virtkit/xml';
 import type { QemuDriverState } from './driver-state.js';
@@ -12,7 +13,6 @@ import type { QemuDomainObj } from './domain-obj.js';
 import { diskAlias, diskBlockdevs, diskDevice, diskSourcePath } from './command-line/disks.js';
 import { netDevice } from './command-line/net.js';
 import { Q35_SPARE_PORTS, SPARE_PORT_PREFIX } from './command-line/build.js';
-import { checkFlagsLocal } from './flags.js';
 import { removeLiveDevice } from './monitor-events.js';
 import { resolveVolumes } from './volume-resolver.js';
 import * as C from './constants.js';
@@ -170,7 +170,7 @@ export function deviceMethods(st: QemuDriverState): Partial<HypervisorDriver> {
   const FLAGS = C.VIR_DOMAIN_AFFECT_LIVE | C.VIR_DOMAIN_AFFECT_CONFIG;
   return {
     async domainAttachDeviceFlags(ref, xml, flags) {
-      checkFlagsLocal(flags, FLAGS, 'qemuDomainAttachDeviceFlags');
+      checkQemuFlags(flags, FLAGS, 'qemuDomainAttachDeviceFlags');
       const obj = st.get(ref);
       const dev = parseSupported(xml);
       await obj.job.run('modify', async () => {
@@ -188,7 +188,7 @@ export function deviceMethods(st: QemuDriverState): Partial<HypervisorDriver> {
       });
     },
     async domainDetachDeviceFlags(ref, xml, flags) {
-      checkFlagsLocal(flags, FLAGS, 'qemuDomainDetachDeviceFlags');
+      checkQemuFlags(flags, FLAGS, 'qemuDomainDetachDeviceFlags');
       const obj = st.get(ref);
       const dev = parseSupported(xml);
       await obj.job.run('modify', async () => {

@@ -3,6 +3,7 @@
  * reset, destroy. Each runs as a job on the domain, except destroy, which may interrupt a
  * stuck job (it kills QEMU, which fails the job's pending monitor command).
  */
+import { checkQemuFlags } from './flags.js';
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { virtError, type HypervisorDriver } from '@virtkit/core';
@@ -13,7 +14,6 @@ import { QemuDomainObj as Obj } from './domain-obj.js';
 import { postParse } from './methods-define.js';
 import { startProcess, stopProcess, KILL_GRACE_MS } from './process-control.js';
 import { restoreFromFile } from './save-restore.js';
-import { checkFlagsLocal } from './flags.js';
 import * as C from './constants.js';
 
 function requireRunningState(obj: QemuDomainObj): void {
@@ -40,14 +40,14 @@ export function lifecycleMethods(st: QemuDriverState): Partial<HypervisorDriver>
   const START_FLAGS = C.VIR_DOMAIN_START_PAUSED | C.VIR_DOMAIN_START_AUTODESTROY | C.VIR_DOMAIN_START_BYPASS_CACHE | C.VIR_DOMAIN_START_FORCE_BOOT | C.VIR_DOMAIN_START_VALIDATE;
   return {
     async domainCreate(ref, flags) {
-      checkFlagsLocal(flags, START_FLAGS, 'qemuDomainCreateWithFlags');
+      checkQemuFlags(flags, START_FLAGS, 'qemuDomainCreateWithFlags');
       const obj = st.get(ref);
       await obj.job.run('start', () => createDomain(st, obj, flags));
       obj.autodestroy = (flags & C.VIR_DOMAIN_START_AUTODESTROY) !== 0;
       return obj.ref();
     },
     async domainCreateXML(xml, flags) {
-      checkFlagsLocal(flags, C.VIR_DOMAIN_START_PAUSED | C.VIR_DOMAIN_START_AUTODESTROY | C.VIR_DOMAIN_START_VALIDATE, 'qemuDomainCreateXML');
+      checkQemuFlags(flags, C.VIR_DOMAIN_START_PAUSED | C.VIR_DOMAIN_START_AUTODESTROY | C.VIR_DOMAIN_START_VALIDATE, 'qemuDomainCreateXML');
       const def = postParse(parseDomainXML(xml));
       const existing = st.byUuid(def.uuid!) ?? st.byName(def.name);
       if (existing && (existing.active || existing.uuid !== def.uuid || existing.name !== def.name)) {
@@ -99,7 +99,7 @@ export function lifecycleMethods(st: QemuDriverState): Partial<HypervisorDriver>
       });
     },
     async domainShutdown(ref, flags) {
-      checkFlagsLocal(flags, C.VIR_DOMAIN_SHUTDOWN_ACPI_POWER_BTN, 'qemuDomainShutdownFlags');
+      checkQemuFlags(flags, C.VIR_DOMAIN_SHUTDOWN_ACPI_POWER_BTN, 'qemuDomainShutdownFlags');
       const obj = st.get(ref);
       await obj.job.run('shutdown', async () => {
         requireRunningState(obj);
@@ -109,7 +109,7 @@ export function lifecycleMethods(st: QemuDriverState): Partial<HypervisorDriver>
       });
     },
     async domainReboot(ref, flags) {
-      checkFlagsLocal(flags, C.VIR_DOMAIN_REBOOT_ACPI_POWER_BTN, 'qemuDomainReboot');
+      checkQemuFlags(flags, C.VIR_DOMAIN_REBOOT_ACPI_POWER_BTN, 'qemuDomainReboot');
       const obj = st.get(ref);
       await obj.job.run('reboot', async () => {
         requireRunningState(obj);
@@ -119,7 +119,7 @@ export function lifecycleMethods(st: QemuDriverState): Partial<HypervisorDriver>
       });
     },
     async domainReset(ref, flags) {
-      checkFlagsLocal(flags, 0, 'qemuDomainReset');
+      checkQemuFlags(flags, 0, 'qemuDomainReset');
       const obj = st.get(ref);
       await obj.job.run('reset', async () => {
         requireRunningState(obj);
@@ -128,7 +128,7 @@ export function lifecycleMethods(st: QemuDriverState): Partial<HypervisorDriver>
       });
     },
     async domainDestroy(ref, flags) {
-      checkFlagsLocal(flags, C.VIR_DOMAIN_DESTROY_GRACEFUL, 'qemuDomainDestroyFlags');
+      checkQemuFlags(flags, C.VIR_DOMAIN_DESTROY_GRACEFUL, 'qemuDomainDestroyFlags');
       const obj = st.get(ref);
       requireRunningState(obj);
       if (obj.beingDestroyed) {

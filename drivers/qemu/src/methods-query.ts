@@ -2,13 +2,13 @@
  * Query and tuning methods: getInfo (cpuTime from /proc/PID/stat), getState with reasons,
  * XML, memory (balloon) and vCPU settings, stats, screenshot, monitor passthrough.
  */
+import { checkQemuFlags } from './flags.js';
 import { readFile, rm } from 'node:fs/promises';
 import { virtError, type HypervisorDriver } from '@virtkit/core';
 import { formatDomainXML } from '@virtkit/xml';
 import type { QemuDriverState } from './driver-state.js';
 import type { QemuDomainObj } from './domain-obj.js';
 import { parseStat, readProcStatSync } from './proc-stat.js';
-import { checkFlagsLocal } from './flags.js';
 import * as C from './constants.js';
 
 function affect(obj: QemuDomainObj, flags: number): { live: boolean; config: boolean } {
@@ -43,12 +43,12 @@ export function queryMethods(st: QemuDriverState): Partial<HypervisorDriver> {
       };
     },
     async domainGetState(ref, flags) {
-      checkFlagsLocal(flags, 0, 'qemuDomainGetState');
+      checkQemuFlags(flags, 0, 'qemuDomainGetState');
       const obj = st.get(ref);
       return { state: obj.state, reason: obj.reason };
     },
     async domainGetXMLDesc(ref, flags) {
-      checkFlagsLocal(flags, C.VIR_DOMAIN_XML_SECURE | C.VIR_DOMAIN_XML_INACTIVE | C.VIR_DOMAIN_XML_UPDATE_CPU | C.VIR_DOMAIN_XML_MIGRATABLE, 'qemuDomainGetXMLDesc');
+      checkQemuFlags(flags, C.VIR_DOMAIN_XML_SECURE | C.VIR_DOMAIN_XML_INACTIVE | C.VIR_DOMAIN_XML_UPDATE_CPU | C.VIR_DOMAIN_XML_MIGRATABLE, 'qemuDomainGetXMLDesc');
       const obj = st.get(ref);
       const inactive = (flags & C.VIR_DOMAIN_XML_INACTIVE) !== 0;
       const def = inactive && obj.persistentDef ? obj.persistentDef : obj.def;
@@ -63,7 +63,7 @@ export function queryMethods(st: QemuDriverState): Partial<HypervisorDriver> {
       return st.get(ref).def.memory;
     },
     async domainSetMemoryFlags(ref, memoryKiB, flags) {
-      checkFlagsLocal(flags, C.VIR_DOMAIN_AFFECT_LIVE | C.VIR_DOMAIN_AFFECT_CONFIG | C.VIR_DOMAIN_MEM_MAXIMUM, 'qemuDomainSetMemoryFlags');
+      checkQemuFlags(flags, C.VIR_DOMAIN_AFFECT_LIVE | C.VIR_DOMAIN_AFFECT_CONFIG | C.VIR_DOMAIN_MEM_MAXIMUM, 'qemuDomainSetMemoryFlags');
       const obj = st.get(ref);
       await obj.job.run('modify', async () => {
         const { live, config } = affect(obj, flags);
@@ -93,7 +93,7 @@ export function queryMethods(st: QemuDriverState): Partial<HypervisorDriver> {
       });
     },
     async domainSetVcpusFlags(ref, nvcpus, flags) {
-      checkFlagsLocal(flags, C.VIR_DOMAIN_AFFECT_LIVE | C.VIR_DOMAIN_AFFECT_CONFIG | C.VIR_DOMAIN_VCPU_MAXIMUM | C.VIR_DOMAIN_VCPU_GUEST, 'qemuDomainSetVcpusFlags');
+      checkQemuFlags(flags, C.VIR_DOMAIN_AFFECT_LIVE | C.VIR_DOMAIN_AFFECT_CONFIG | C.VIR_DOMAIN_VCPU_MAXIMUM | C.VIR_DOMAIN_VCPU_GUEST, 'qemuDomainSetVcpusFlags');
       const obj = st.get(ref);
       await obj.job.run('modify', async () => {
         const { live, config } = affect(obj, flags);
@@ -159,7 +159,7 @@ export function queryMethods(st: QemuDriverState): Partial<HypervisorDriver> {
       return { rxBytes: n[8]!, rxPackets: n[9]!, rxErrs: n[10]!, rxDrop: n[11]!, txBytes: n[0]!, txPackets: n[1]!, txErrs: n[2]!, txDrop: n[3]! };
     },
     async domainMemoryStats(ref, nrStats, flags) {
-      checkFlagsLocal(flags, 0, 'qemuDomainMemoryStats');
+      checkQemuFlags(flags, 0, 'qemuDomainMemoryStats');
       const obj = st.getActive(ref);
       const out = [{ tag: C.VIR_DOMAIN_MEMORY_STAT_ACTUAL_BALLOON, val: obj.balloonKiB }];
       const status = await readFile(`/proc/${obj.pid}/status`, 'utf8').catch(() => '');
@@ -168,7 +168,7 @@ export function queryMethods(st: QemuDriverState): Partial<HypervisorDriver> {
       return out.slice(0, nrStats);
     },
     async domainQemuMonitorCommand(ref, cmd, flags) {
-      checkFlagsLocal(flags, C.VIR_DOMAIN_QEMU_MONITOR_COMMAND_HMP, 'qemuDomainQemuMonitorCommand');
+      checkQemuFlags(flags, C.VIR_DOMAIN_QEMU_MONITOR_COMMAND_HMP, 'qemuDomainQemuMonitorCommand');
       const obj = st.getActive(ref);
       return obj.job.run('query', async () => {
         if (flags & C.VIR_DOMAIN_QEMU_MONITOR_COMMAND_HMP) {
@@ -186,7 +186,7 @@ export function queryMethods(st: QemuDriverState): Partial<HypervisorDriver> {
       });
     },
     async domainScreenshot(ref, screen, flags) {
-      checkFlagsLocal(flags, 0, 'qemuDomainScreenshot');
+      checkQemuFlags(flags, 0, 'qemuDomainScreenshot');
       const obj = st.getActive(ref);
       if (screen !== 0) throw virtError(C.VIR_ERR_INVALID_ARG, `Screen ID ${screen} is not supported`);
       if (!obj.liveDef!.devices.videos.some((v) => (v.model?.type ?? 'vga') !== 'none')) {

@@ -1,6 +1,7 @@
 /**
  * Save/restore and managed save methods.
  */
+import { checkQemuFlags } from './flags.js';
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { virtError, type HypervisorDriver } from '@virtkit/core';
@@ -10,7 +11,6 @@ import { QemuDomainObj } from './domain-obj.js';
 import { saveToFile, restoreFromFile, readSaveHeader } from './save-restore.js';
 import { postParse } from './methods-define.js';
 import { stopProcess } from './process-control.js';
-import { checkFlagsLocal } from './flags.js';
 import * as C from './constants.js';
 
 const DUMP_CRASH = 1;
@@ -24,12 +24,12 @@ const SAVE_FLAGS = C.VIR_DOMAIN_SAVE_BYPASS_CACHE | C.VIR_DOMAIN_SAVE_RUNNING | 
 export function saveMethods(st: QemuDriverState): Partial<HypervisorDriver> {
   return {
     async domainSave(ref, file, dxml, flags, opts) {
-      checkFlagsLocal(flags, SAVE_FLAGS, 'qemuDomainSaveFlags');
+      checkQemuFlags(flags, SAVE_FLAGS, 'qemuDomainSaveFlags');
       const obj = st.get(ref);
       await obj.job.run('save', () => saveToFile(st, obj, file, dxml, flags, opts));
     },
     async domainRestore(file, dxml, flags) {
-      checkFlagsLocal(flags, SAVE_FLAGS, 'qemuDomainRestoreFlags');
+      checkQemuFlags(flags, SAVE_FLAGS, 'qemuDomainRestoreFlags');
       const { header } = readSaveHeader(file);
       const def = postParse(parseDomainXML(dxml ?? header.xml));
       let obj = st.byUuid(def.uuid!);
@@ -50,13 +50,13 @@ export function saveMethods(st: QemuDriverState): Partial<HypervisorDriver> {
       }
     },
     async domainManagedSave(ref, flags, opts) {
-      checkFlagsLocal(flags, SAVE_FLAGS, 'qemuDomainManagedSave');
+      checkQemuFlags(flags, SAVE_FLAGS, 'qemuDomainManagedSave');
       const obj = st.get(ref);
       if (!obj.persistent) throw virtError(C.VIR_ERR_OPERATION_INVALID, 'cannot do managed save for transient domain');
       await obj.job.run('save', () => saveToFile(st, obj, st.store.managedSavePath(obj.name), undefined, flags, opts));
     },
     async domainCoreDump(ref, file, flags) {
-      checkFlagsLocal(flags, DUMP_CRASH | DUMP_LIVE | DUMP_BYPASS_CACHE | DUMP_RESET | DUMP_MEMORY_ONLY, 'qemuDomainCoreDumpWithFormat');
+      checkQemuFlags(flags, DUMP_CRASH | DUMP_LIVE | DUMP_BYPASS_CACHE | DUMP_RESET | DUMP_MEMORY_ONLY, 'qemuDomainCoreDumpWithFormat');
       const obj = st.get(ref);
       if (!(flags & DUMP_MEMORY_ONLY)) {
         throw virtError(C.VIR_ERR_ARGUMENT_UNSUPPORTED, 'only memory-only dumps (VIR_DUMP_MEMORY_ONLY) are supported');
@@ -86,12 +86,12 @@ export function saveMethods(st: QemuDriverState): Partial<HypervisorDriver> {
       });
     },
     async domainHasManagedSaveImage(ref, flags) {
-      checkFlagsLocal(flags, 0, 'qemuDomainHasManagedSaveImage');
+      checkQemuFlags(flags, 0, 'qemuDomainHasManagedSaveImage');
       const obj = st.get(ref);
       return existsSync(st.store.managedSavePath(obj.name));
     },
     async domainManagedSaveRemove(ref, flags) {
-      checkFlagsLocal(flags, 0, 'qemuDomainManagedSaveRemove');
+      checkQemuFlags(flags, 0, 'qemuDomainManagedSaveRemove');
       const obj = st.get(ref);
       await rm(st.store.managedSavePath(obj.name), { force: true });
     },

@@ -2,6 +2,7 @@
  * Internal snapshot methods: create, list/lookup, current, parent/children, revert, delete.
  * Metadata lives in snapshot-store.ts; the disk work in snapshot-ops.ts.
  */
+import { checkQemuFlags } from './flags.js';
 import { virtError, type DomainSnapshotRef, type HypervisorDriver } from '@virtkit/core';
 import { formatDomainSnapshotXML, formatDomainXML, parseDomainElement, parseDomainSnapshotXML, parseXmlDocument, type DomainSnapshotDef } from '@virtkit/xml';
 import type { QemuDriverState } from './driver-state.js';
@@ -9,7 +10,6 @@ import type { QemuDomainObj } from './domain-obj.js';
 import { SnapshotStore } from './snapshot-store.js';
 import { deleteLive, loadLive, qemuImgSnapshot, saveLive, snapshotDisks } from './snapshot-ops.js';
 import { startProcess, stopProcess } from './process-control.js';
-import { checkFlagsLocal } from './flags.js';
 import * as C from './constants.js';
 
 const LIST_ROOTS = 1;
@@ -69,7 +69,7 @@ export function snapshotMethods(st: QemuDriverState): Partial<HypervisorDriver> 
 
   return {
     async domainSnapshotCreateXML(ref, xml, flags) {
-      checkFlagsLocal(flags, CREATE_HALT | CREATE_ATOMIC | CREATE_LIVE | CREATE_VALIDATE, 'qemuDomainSnapshotCreateXML');
+      checkQemuFlags(flags, CREATE_HALT | CREATE_ATOMIC | CREATE_LIVE | CREATE_VALIDATE, 'qemuDomainSnapshotCreateXML');
       const obj = st.get(ref);
       const req = parseDomainSnapshotXML(xml);
       if (req.memory?.snapshot === 'external') throw virtError(C.VIR_ERR_CONFIG_UNSUPPORTED, 'external memory snapshots are not supported');
@@ -106,65 +106,65 @@ export function snapshotMethods(st: QemuDriverState): Partial<HypervisorDriver> 
       });
     },
     async domainListAllSnapshots(ref, flags) {
-      checkFlagsLocal(flags, LIST_ALL, 'qemuDomainListAllSnapshots');
+      checkQemuFlags(flags, LIST_ALL, 'qemuDomainListAllSnapshots');
       const obj = st.get(ref);
       const all = storeOf(obj).list();
       const base = flags & LIST_ROOTS ? all.filter((s) => s.parent === undefined) : all;
       return filter(all, base, flags).map((s) => refOf(obj, s.name!));
     },
     async domainSnapshotNum(ref, flags) {
-      checkFlagsLocal(flags, LIST_ALL, 'qemuDomainSnapshotNum');
+      checkQemuFlags(flags, LIST_ALL, 'qemuDomainSnapshotNum');
       const obj = st.get(ref);
       const all = storeOf(obj).list();
       const base = flags & LIST_ROOTS ? all.filter((s) => s.parent === undefined) : all;
       return filter(all, base, flags).length;
     },
     async domainSnapshotLookupByName(ref, name, flags) {
-      checkFlagsLocal(flags, 0, 'qemuDomainSnapshotLookupByName');
+      checkQemuFlags(flags, 0, 'qemuDomainSnapshotLookupByName');
       const obj = st.get(ref);
       must(obj, name);
       return refOf(obj, name);
     },
     async domainSnapshotCurrent(ref, flags) {
-      checkFlagsLocal(flags, 0, 'qemuDomainSnapshotCurrent');
+      checkQemuFlags(flags, 0, 'qemuDomainSnapshotCurrent');
       const obj = st.get(ref);
       const cur = storeOf(obj).current();
       if (!cur) throw virtError(C.VIR_ERR_NO_DOMAIN_SNAPSHOT, 'the domain does not have a current snapshot');
       return refOf(obj, cur);
     },
     async domainHasCurrentSnapshot(ref, flags) {
-      checkFlagsLocal(flags, 0, 'qemuDomainHasCurrentSnapshot');
+      checkQemuFlags(flags, 0, 'qemuDomainHasCurrentSnapshot');
       return storeOf(st.get(ref)).current() !== undefined;
     },
     async domainSnapshotGetXMLDesc(snap, flags) {
-      checkFlagsLocal(flags, C.VIR_DOMAIN_XML_SECURE, 'qemuDomainSnapshotGetXMLDesc');
+      checkQemuFlags(flags, C.VIR_DOMAIN_XML_SECURE, 'qemuDomainSnapshotGetXMLDesc');
       return formatDomainSnapshotXML(snapRef(snap).def);
     },
     async domainSnapshotGetParent(snap, flags) {
-      checkFlagsLocal(flags, 0, 'qemuDomainSnapshotGetParent');
+      checkQemuFlags(flags, 0, 'qemuDomainSnapshotGetParent');
       const { obj, def } = snapRef(snap);
       if (!def.parent) throw virtError(C.VIR_ERR_NO_DOMAIN_SNAPSHOT, `snapshot '${def.name}' does not have a parent`);
       return refOf(obj, def.parent);
     },
     async domainSnapshotListAllChildren(snap, flags) {
-      checkFlagsLocal(flags, LIST_ALL & ~LIST_ROOTS | LIST_DESCENDANTS, 'qemuDomainSnapshotListAllChildren');
+      checkQemuFlags(flags, LIST_ALL & ~LIST_ROOTS | LIST_DESCENDANTS, 'qemuDomainSnapshotListAllChildren');
       const { obj, def } = snapRef(snap);
       const all = storeOf(obj).list();
       const base = flags & LIST_DESCENDANTS ? descendants(all, def.name!) : children(all, def.name);
       return filter(all, base, flags & ~LIST_DESCENDANTS & ~LIST_TOPOLOGICAL).map((s) => refOf(obj, s.name!));
     },
     async domainSnapshotIsCurrent(snap, flags) {
-      checkFlagsLocal(flags, 0, 'qemuDomainSnapshotIsCurrent');
+      checkQemuFlags(flags, 0, 'qemuDomainSnapshotIsCurrent');
       const { obj, def } = snapRef(snap);
       return storeOf(obj).current() === def.name;
     },
     async domainSnapshotHasMetadata(snap, flags) {
-      checkFlagsLocal(flags, 0, 'qemuDomainSnapshotHasMetadata');
+      checkQemuFlags(flags, 0, 'qemuDomainSnapshotHasMetadata');
       snapRef(snap);
       return true;
     },
     async domainRevertToSnapshot(snap, flags) {
-      checkFlagsLocal(flags, C.VIR_DOMAIN_SNAPSHOT_REVERT_RUNNING | C.VIR_DOMAIN_SNAPSHOT_REVERT_PAUSED | 4, 'qemuDomainRevertToSnapshot');
+      checkQemuFlags(flags, C.VIR_DOMAIN_SNAPSHOT_REVERT_RUNNING | C.VIR_DOMAIN_SNAPSHOT_REVERT_PAUSED | 4, 'qemuDomainRevertToSnapshot');
       const { obj, def } = snapRef(snap);
       await obj.job.run('snapshot', async () => {
         const withMemory = def.state === 'running' || def.state === 'paused';
@@ -203,7 +203,7 @@ export function snapshotMethods(st: QemuDriverState): Partial<HypervisorDriver> 
       });
     },
     async domainSnapshotDelete(snap, flags) {
-      checkFlagsLocal(flags, C.VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN | C.VIR_DOMAIN_SNAPSHOT_DELETE_METADATA_ONLY | C.VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN_ONLY, 'qemuDomainSnapshotDelete');
+      checkQemuFlags(flags, C.VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN | C.VIR_DOMAIN_SNAPSHOT_DELETE_METADATA_ONLY | C.VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN_ONLY, 'qemuDomainSnapshotDelete');
       const { obj, def } = snapRef(snap);
       await obj.job.run('snapshot', async () => {
         const store = storeOf(obj);
