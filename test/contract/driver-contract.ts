@@ -271,7 +271,7 @@ export function runDriverContract(opts: DriverContractOptions): void {
           /^this function is not supported by the connection driver: vir\w+$/.test(err.message);
         if (err !== undefined && !(err instanceof VirtError)) wrong.push(`${method}: rejected with a non-VirtError ${String(err)}`);
         if (has && isNoSupport) wrong.push(`${method}: implemented, but answered NO_SUPPORT`);
-        if (!has && !isNoSupport) wrong.push(`${method}: not implemented, but did not answer NO_SUPPORT`);
+        if (!has && !isNoSupport) wrong.push(`${method}: absent from the driver, but did not answer NO_SUPPORT`);
       }
       assert.deepEqual(wrong, []);
     });
