@@ -16,6 +16,7 @@ import { Q35_SPARE_PORTS, SPARE_PORT_PREFIX } from './command-line/build.js';
 import { removeLiveDevice } from './monitor-events.js';
 import { resolveVolumes } from './volume-resolver.js';
 import * as C from './constants.js';
+import { resolveAffect } from './affect.js';
 
 /** How long live detach waits for the guest (libvirt: 5 s). */
 export const DEVICE_REMOVAL_WAIT_MS = Number(process.env.VIRTKIT_QEMU_UNPLUG_WAIT_MS ?? 5000);
@@ -31,15 +32,7 @@ function parseSupported(xml: string): Dev {
 }
 
 function affect(obj: QemuDomainObj, flags: number): { live: boolean; config: boolean } {
-  let live = (flags & C.VIR_DOMAIN_AFFECT_LIVE) !== 0;
-  let config = (flags & C.VIR_DOMAIN_AFFECT_CONFIG) !== 0;
-  if (!live && !config) {
-    if (obj.active) live = true;
-    else config = true;
-  }
-  if (live && !obj.active) throw virtError(C.VIR_ERR_OPERATION_INVALID, 'domain is not running');
-  if (config && !obj.persistent) throw virtError(C.VIR_ERR_OPERATION_INVALID, 'cannot modify device on transient domain');
-  return { live, config };
+  return resolveAffect(obj, flags, 'cannot modify device on transient domain');
 }
 
 function findDevice(def: DomainDef, dev: Dev): DiskDef | InterfaceDef | undefined {

@@ -10,17 +10,10 @@ import type { QemuDriverState } from './driver-state.js';
 import type { QemuDomainObj } from './domain-obj.js';
 import { parseStat, readProcStatSync } from './proc-stat.js';
 import * as C from './constants.js';
+import { resolveAffect } from './affect.js';
 
 function affect(obj: QemuDomainObj, flags: number): { live: boolean; config: boolean } {
-  let live = (flags & C.VIR_DOMAIN_AFFECT_LIVE) !== 0;
-  let config = (flags & C.VIR_DOMAIN_AFFECT_CONFIG) !== 0;
-  if (!live && !config) {
-    if (obj.active) live = true;
-    else config = true;
-  }
-  if (live && !obj.active) throw virtError(C.VIR_ERR_OPERATION_INVALID, 'domain is not running');
-  if (config && !obj.persistent) throw virtError(C.VIR_ERR_OPERATION_INVALID, 'transient domains do not have any persistent config');
-  return { live, config };
+  return resolveAffect(obj, flags, 'transient domains do not have any persistent config');
 }
 
 /** The query/tuning methods. */

@@ -16,8 +16,8 @@ import { createDomain } from './methods-lifecycle.js';
 import type { DomainStatus } from './domain-store.js';
 import * as C from './constants.js';
 
-/** Loads definitions and reconnects running domains. */
-export async function loadAndReconnect(st: QemuDriverState): Promise<void> {
+/** Adds every persistent definition on disk as a shut-off domain (an unreadable one is skipped, as libvirt does). */
+function loadDefinitions(st: QemuDriverState): void {
   const autostart = st.store.loadAutostart();
   for (const [name, xml] of st.store.loadDefinitions()) {
     try {
@@ -31,6 +31,11 @@ export async function loadAndReconnect(st: QemuDriverState): Promise<void> {
       // an unreadable definition is skipped, as libvirt does
     }
   }
+}
+
+/** Loads definitions and reconnects running domains. */
+export async function loadAndReconnect(st: QemuDriverState): Promise<void> {
+  loadDefinitions(st);
   await Promise.all(st.store.loadStatuses().map((s) => reconnectOne(st, s)));
   for (const obj of st.all()) {
     if (obj.autostart && !obj.active) {
@@ -45,19 +50,7 @@ export async function loadAndReconnect(st: QemuDriverState): Promise<void> {
  */
 export function loadReadOnly(st: QemuDriverState): void {
   st.clear();
-  const autostart = st.store.loadAutostart();
-  for (const [name, xml] of st.store.loadDefinitions()) {
-    try {
-      const def = parseDomainXML(xml);
-      const obj = new QemuDomainObj(name, def.uuid!);
-      obj.persistentDef = def;
-      obj.autostart = autostart.has(name);
-      obj.setState(C.VIR_DOMAIN_SHUTOFF, st.store.loadShutoffReason(name));
-      st.add(obj);
-    } catch {
-      // skipped
-    }
-  }
+  loadDefinitions(st);
   for (const s of st.store.loadStatuses()) {
     let obj = st.byUuid(s.uuid);
     if (!obj) {
