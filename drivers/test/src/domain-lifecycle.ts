@@ -24,7 +24,7 @@ import { DomState, Err, Ev, EvDetail, ListDom, RunningReason, PausedReason, Shut
 import { defLifecycleAction, formatDomainDef, generatedMAC, generatedUUID, parseDomainDef } from './domain-def.js';
 import { DomainObj } from './domain-obj.js';
 import type { DriverState } from './driver-state.js';
-import { activeObj, checkDuplicate, cpuTimeNs, domObj, dropManagedSaveImage, setRunState, startDomain, stopAndEmit } from './domain-run.js';
+import { activeObj, checkDuplicate, liveObjectFor, cpuTimeNs, domObj, dropManagedSaveImage, setRunState, startDomain, stopAndEmit } from './domain-run.js';
 import { checkFlags, testError } from './errors.js';
 
 const XML_COMMON_FLAGS = VIR_DOMAIN_XML_SECURE | VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_UPDATE_CPU | VIR_DOMAIN_XML_MIGRATABLE;
@@ -147,16 +147,7 @@ export function createXML(st: DriverState, xml: string, flags: number): DomainRe
   checkFlags(flags, VIR_DOMAIN_START_VALIDATE, 'testDomainCreateXML');
   const def = parseDomainDef(xml);
   const existing = checkDuplicate(st, def.name, def.uuid, true, generatedUUID);
-  let obj: DomainObj;
-  if (existing === undefined) {
-    obj = new DomainObj(def);
-    st.domains.add(obj);
-  } else {
-    obj = existing;
-    // the defined config waits in newDef until this live run stops
-    obj.newDef = obj.def;
-    obj.def = def;
-  }
+  const obj = liveObjectFor(st, def, existing);
   startDomain(st, obj, RunningReason.BOOTED);
   st.domainEvent(obj.ref, Ev.STARTED, EvDetail.STARTED_BOOTED);
   return obj.ref;

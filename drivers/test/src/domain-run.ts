@@ -6,7 +6,8 @@
 import { rmSync } from 'node:fs';
 import type { DomainRef } from '@virtkit/core';
 import { DomState, Err, From } from './consts.js';
-import type { DomainObj } from './domain-obj.js';
+import type { DomainDef } from '@virtkit/xml';
+import { DomainObj } from './domain-obj.js';
 import type { DriverState } from './driver-state.js';
 import { noDomainByUUID, notActive, testError } from './errors.js';
 
@@ -104,4 +105,19 @@ export function dropManagedSaveImage(obj: DomainObj): void {
   } catch {
     // an unreadable temp dir must not fail the domain operation
   }
+}
+
+/**
+ * The object a live start of `def` runs as (createXML, restore): a new transient domain, or the
+ * defined inactive one, whose persistent config waits in newDef until this live run stops.
+ */
+export function liveObjectFor(st: DriverState, def: DomainDef, existing: DomainObj | undefined): DomainObj {
+  if (existing === undefined) {
+    const obj = new DomainObj(def);
+    st.domains.add(obj);
+    return obj;
+  }
+  existing.newDef = existing.def;
+  existing.def = def;
+  return existing;
 }

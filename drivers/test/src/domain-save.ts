@@ -18,8 +18,7 @@ import { abortedError, throwIfAborted } from '@virtkit/core';
 import type { DomainRef, JobOptions } from '@virtkit/core';
 import { Err, Ev, EvDetail, From, RunningReason, ShutoffReason } from './consts.js';
 import { formatDomainDef, parseDomainDef } from './domain-def.js';
-import { DomainObj } from './domain-obj.js';
-import { activeObj, checkDuplicate, domObj, dropManagedSaveImage, startDomain, stopAndEmit } from './domain-run.js';
+import { activeObj, checkDuplicate, liveObjectFor, domObj, dropManagedSaveImage, startDomain, stopAndEmit } from './domain-run.js';
 import type { DriverState } from './driver-state.js';
 import { checkFlags, systemError, testError } from './errors.js';
 
@@ -84,15 +83,7 @@ export async function restore(st: DriverState, path: string, dxml: string | unde
   const xml = await readImage(path);
   const def = parseDomainDef(xml);
   const existing = checkDuplicate(st, def.name, def.uuid, true);
-  let obj: DomainObj;
-  if (existing === undefined) {
-    obj = new DomainObj(def);
-    st.domains.add(obj);
-  } else {
-    obj = existing;
-    obj.newDef = obj.def;
-    obj.def = def;
-  }
+  const obj = liveObjectFor(st, def, existing);
   startDomain(st, obj, RunningReason.RESTORED);
   opts.onProgress?.(xml.length, xml.length);
   st.domainEvent(obj.ref, Ev.STARTED, EvDetail.STARTED_RESTORED);
