@@ -9,6 +9,7 @@ import { readInput, userPath } from '../files.js';
 import { lookupDomain } from '../lookup.js';
 import { progressFor } from '../progress.js';
 import { attr, children, parseXml } from '../xml-lite.js';
+import { simpleCommand } from './simple.js';
 import type { CommandImpl } from './types.js';
 
 const AFFECT_LIVE = 1;
@@ -56,25 +57,12 @@ async function start(ctl: Ctl, cmd: Cmd): Promise<void> {
   ctl.extra(`Domain '${dom.getName()}' started\n`);
 }
 
-/**
- * A command that looks the domain up, calls one method and prints one line. `prepare` reads
- * options first, so their errors come without the "Failed to ..." line, as in virsh.
- */
-function simple<T>(
-  method: (d: Domain, arg: T) => Promise<void>,
-  done: string,
-  failed: string,
-  prepare: (cmd: Cmd) => T = () => undefined as T,
-): CommandImpl {
-  return {
-    run: async (ctl, cmd) => {
-      const { dom, name } = await lookupDomain(ctl, cmd);
-      const arg = prepare(cmd);
-      await attempt(failed.replace('%s', name), () => method(dom, arg));
-      ctl.extra(done.replace('%s', name) + '\n');
-    },
-  };
-}
+/** A command that looks the domain up, calls one method and prints one line (see simpleCommand). */
+const simple = <T>(method: (d: Domain, arg: T) => Promise<void>, done: string, failed: string, prepare?: (cmd: Cmd) => T): CommandImpl =>
+  simpleCommand(async (ctl, cmd) => {
+    const { dom, name } = await lookupDomain(ctl, cmd);
+    return { obj: dom, name };
+  }, method, done, failed, prepare);
 
 const SHUTDOWN_MODES: Record<string, number> = { acpi: 1, agent: 2, initctl: 4, signal: 8, paravirt: 16 };
 

@@ -4,10 +4,10 @@
  */
 import type { Network } from '../api.js';
 import { attempt, type Cmd, CmdError, type Ctl, libvirtOnly } from '../context.js';
-import { readInput } from '../files.js';
 import { byNameCI, field, withNewline, yesNo } from '../format.js';
 import { lookupNetwork } from '../lookup.js';
 import { formatTable } from '../table.js';
+import { fromFileCommand, simpleCommand } from './simple.js';
 import type { CommandImpl } from './types.js';
 
 async function settle<T>(p: Promise<T>): Promise<T | undefined> {
@@ -99,30 +99,15 @@ async function netDumpxml(ctl: Ctl, cmd: Cmd): Promise<void> {
   ctl.value(cmd, withNewline(xml), false);
 }
 
-function fromFile(create: boolean): CommandImpl {
-  return {
-    run: async (ctl, cmd) => {
-      const file = cmd.req('file');
-      const xml = await readInput(ctl, file);
-      const verb = create ? 'create' : 'define';
-      const net = await attempt(`Failed to ${verb} network from ${file}`, () =>
-        create ? ctl.conn.createNetworkXML(xml) : ctl.conn.defineNetworkXML(xml),
-      );
-      ctl.extra(`Network ${net.getName()} ${verb}d from ${file}\n`);
-    },
-  };
-}
+const fromFile = (create: boolean): CommandImpl =>
+  fromFileCommand('network', create, (ctl, xml, c) => (c ? ctl.conn.createNetworkXML(xml) : ctl.conn.defineNetworkXML(xml)));
 
 /** A command that looks the network up, calls one method and prints one line. */
-function simple(method: (n: Network) => Promise<void>, done: string, failed: string): CommandImpl {
-  return {
-    run: async (ctl, cmd) => {
-      const { net, name } = await lookupNetwork(ctl, cmd);
-      await attempt(failed.replace('%s', name), () => method(net));
-      ctl.extra(done.replace('%s', name) + '\n');
-    },
-  };
-}
+const simple = (method: (n: Network) => Promise<void>, done: string, failed: string): CommandImpl =>
+  simpleCommand(async (ctl, cmd) => {
+    const { net, name } = await lookupNetwork(ctl, cmd);
+    return { obj: net, name };
+  }, method, done, failed);
 
 async function netAutostart(ctl: Ctl, cmd: Cmd): Promise<void> {
   const { net, name } = await lookupNetwork(ctl, cmd);

@@ -5,10 +5,10 @@
  */
 import type { StoragePool } from '../api.js';
 import { attempt, type Cmd, CmdError, type Ctl, libvirtOnly } from '../context.js';
-import { readInput } from '../files.js';
 import { byNameCI, field, poolStateName, prettyCapacity, withNewline, yesNo } from '../format.js';
 import { lookupPool } from '../lookup.js';
 import { formatTable } from '../table.js';
+import { fromFileCommand, simpleCommand } from './simple.js';
 import type { CommandImpl } from './types.js';
 
 const POOL_RUNNING = 2;
@@ -152,19 +152,8 @@ async function poolDumpxml(ctl: Ctl, cmd: Cmd): Promise<void> {
   ctl.value(cmd, withNewline(xml), false);
 }
 
-function fromFile(create: boolean): CommandImpl {
-  return {
-    run: async (ctl, cmd) => {
-      const file = cmd.req('file');
-      const xml = await readInput(ctl, file);
-      const verb = create ? 'create' : 'define';
-      const pool = await attempt(`Failed to ${verb} pool from ${file}`, () =>
-        create ? ctl.conn.createStoragePoolXML(xml, 0) : ctl.conn.defineStoragePoolXML(xml, 0),
-      );
-      ctl.extra(`Pool ${pool.getName()} ${verb}d from ${file}\n`);
-    },
-  };
-}
+const fromFile = (create: boolean): CommandImpl =>
+  fromFileCommand('pool', create, (ctl, xml, c) => (c ? ctl.conn.createStoragePoolXML(xml, 0) : ctl.conn.defineStoragePoolXML(xml, 0)));
 
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/'/g, '&apos;');
 
@@ -201,25 +190,12 @@ async function poolDefineAs(ctl: Ctl, cmd: Cmd): Promise<void> {
   ctl.extra(`Pool ${pool.getName()} defined\n`);
 }
 
-/**
- * A command that looks the pool up, calls one method and prints one line; `prepare` reads the
- * options first, so their errors come without the "Failed to ..." line, as in virsh.
- */
-function simple<T>(
-  method: (p: StoragePool, arg: T) => Promise<void>,
-  done: string,
-  failed: string,
-  prepare: (cmd: Cmd) => T = () => undefined as T,
-): CommandImpl {
-  return {
-    run: async (ctl, cmd) => {
-      const { pool, name } = await lookupPool(ctl, cmd);
-      const arg = prepare(cmd);
-      await attempt(failed.replace('%s', name), () => method(pool, arg));
-      ctl.extra(done.replace('%s', name) + '\n');
-    },
-  };
-}
+/** A command that looks the pool up, calls one method and prints one line (see simpleCommand). */
+const simple = <T>(method: (p: StoragePool, arg: T) => Promise<void>, done: string, failed: string, prepare?: (cmd: Cmd) => T): CommandImpl =>
+  simpleCommand(async (ctl, cmd) => {
+    const { pool, name } = await lookupPool(ctl, cmd);
+    return { obj: pool, name };
+  }, method, done, failed, prepare);
 
 async function poolAutostart(ctl: Ctl, cmd: Cmd): Promise<void> {
   const { pool, name } = await lookupPool(ctl, cmd);
