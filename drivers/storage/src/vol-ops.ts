@@ -257,12 +257,7 @@ export class VolOps {
   }
 
   async storageVolUpload(ref: StorageVolRef, offset: number, length: number, flags: number, opts: JobOptions): Promise<Writable> {
-    checkFlags(flags, VIR_STORAGE_VOL_UPLOAD_SPARSE_STREAM, 'storageVolUpload');
-    const { pool, vol } = this.#get(ref);
-    this.#notBuilding(pool, vol);
-    this.#checkRange(offset, length);
-    if (!pool.backend.supports.upload) throw storageError(VIR_ERR_NO_SUPPORT, 'storage pool does not support volume upload');
-    if (vol.type === 'dir') throw storageError(VIR_ERR_NO_SUPPORT, `cannot upload to directory volume '${vol.name}'`);
+    const { pool, vol } = this.#transferTarget(ref, 'upload', offset, length, flags);
     pool.jobs++;
     let done = false;
     const finish = () => {
@@ -275,9 +270,7 @@ export class VolOps {
       ...opts,
       onFinish: async () => {
         finish();
-        // libvirt refreshes the pool after an upload and emits a refresh event
-        await refreshPool(pool).catch(() => {});
-        this.#s.refreshed(pool);
+        await this.#afterUpload(pool);
       },
     }).catch((e) => {
       finish();
@@ -288,12 +281,7 @@ export class VolOps {
   }
 
   async storageVolDownload(ref: StorageVolRef, offset: number, length: number, flags: number, opts: JobOptions): Promise<Readable> {
-    checkFlags(flags, VIR_STORAGE_VOL_DOWNLOAD_SPARSE_STREAM, 'storageVolDownload');
-    const { pool, vol } = this.#get(ref);
-    this.#notBuilding(pool, vol);
-    this.#checkRange(offset, length);
-    if (!pool.backend.supports.download) throw storageError(VIR_ERR_NO_SUPPORT, 'storage pool does not support volume download');
-    if (vol.type === 'dir') throw storageError(VIR_ERR_NO_SUPPORT, `cannot download directory volume '${vol.name}'`);
+    const { pool, vol } = this.#transferTarget(ref, 'download', offset, length, flags);
     pool.jobs++;
     const rs = await openDownload(vol.path, offset, length, opts).catch((e) => {
       pool.jobs--;
@@ -305,27 +293,35 @@ export class VolOps {
 
   /** Fast path of StorageVol.uploadFromFile: file to volume in the kernel (see file-transfer.ts). */
   async storageVolUploadFromFile(ref: StorageVolRef, path: string, offset: number, length: number, flags: number, opts: JobOptions): Promise<void> {
-    checkFlags(flags, VIR_STORAGE_VOL_UPLOAD_SPARSE_STREAM, 'storageVolUpload');
-    const { pool, vol } = this.#get(ref);
-    this.#notBuilding(pool, vol);
-    this.#checkRange(offset, length);
-    if (!pool.backend.supports.upload) throw storageError(VIR_ERR_NO_SUPPORT, 'storage pool does not support volume upload');
-    if (vol.type === 'dir') throw storageError(VIR_ERR_NO_SUPPORT, `cannot upload to directory volume '${vol.name}'`);
+    const { pool, vol } = this.#transferTarget(ref, 'upload', offset, length, flags);
     await this.#job(pool, () => uploadFromFile(path, vol.path, offset, length, opts));
-    // libvirt refreshes the pool after an upload and emits a refresh event
-    await refreshPool(pool).catch(() => {});
-    this.#s.refreshed(pool);
+    await this.#afterUpload(pool);
   }
 
   /** Fast path of StorageVol.downloadToFile: volume to file in the kernel (see file-transfer.ts). */
   async storageVolDownloadToFile(ref: StorageVolRef, path: string, offset: number, length: number, flags: number, opts: JobOptions): Promise<void> {
-    checkFlags(flags, VIR_STORAGE_VOL_DOWNLOAD_SPARSE_STREAM, 'storageVolDownload');
+    const { pool, vol } = this.#transferTarget(ref, 'download', offset, length, flags);
+    await this.#job(pool, () => downloadToFile(vol.path, path, offset, length, opts));
+  }
+
+  /** The checks every upload/download shares (flags, pool state, range, backend, volume type), in libvirt's order. */
+  #transferTarget(ref: StorageVolRef, direction: 'upload' | 'download', offset: number, length: number, flags: number): { pool: PoolObj; vol: VolDef } {
+    const upload = direction === 'upload';
+    checkFlags(flags, upload ? VIR_STORAGE_VOL_UPLOAD_SPARSE_STREAM : VIR_STORAGE_VOL_DOWNLOAD_SPARSE_STREAM, upload ? 'storageVolUpload' : 'storageVolDownload');
     const { pool, vol } = this.#get(ref);
     this.#notBuilding(pool, vol);
     this.#checkRange(offset, length);
-    if (!pool.backend.supports.download) throw storageError(VIR_ERR_NO_SUPPORT, 'storage pool does not support volume download');
-    if (vol.type === 'dir') throw storageError(VIR_ERR_NO_SUPPORT, `cannot download directory volume '${vol.name}'`);
-    await this.#job(pool, () => downloadToFile(vol.path, path, offset, length, opts));
+    if (!pool.backend.supports[direction]) throw storageError(VIR_ERR_NO_SUPPORT, `storage pool does not support volume ${direction}`);
+    if (vol.type === 'dir') {
+      throw storageError(VIR_ERR_NO_SUPPORT, upload ? `cannot upload to directory volume '${vol.name}'` : `cannot download directory volume '${vol.name}'`);
+    }
+    return { pool, vol };
+  }
+
+  /** libvirt refreshes the pool after an upload and emits a refresh event. */
+  async #afterUpload(pool: PoolObj): Promise<void> {
+    await refreshPool(pool).catch(() => {});
+    this.#s.refreshed(pool);
   }
 
   #checkRange(offset: number, length: number): void {
