@@ -118,13 +118,20 @@ export async function cloneFile(srcPath: string, dstPath: string, mode: number, 
   }
 }
 
+/**
+ * Reports an external copy's progress (cp has none to give) from the size of `dst`, every 100 ms;
+ * the caller clears the returned timer.
+ */
+export function pollCopyProgress(dst: string, size: number, onProgress: JobOptions['onProgress']): NodeJS.Timeout | undefined {
+  if (!onProgress) return undefined;
+  return setInterval(() => {
+    fsp.stat(dst).then((st) => onProgress(Math.min(st.size, size), size), () => {});
+  }, 100);
+}
+
 /** Runs cp to the new file `dst`; false when cp is not available. */
 async function copyWithCp(src: string, dst: string, size: number, opts: CopyOptions & { reflink?: boolean }): Promise<boolean> {
-  const poll = opts.onProgress
-    ? setInterval(() => {
-        fsp.stat(dst).then((st) => opts.onProgress!(Math.min(st.size, size), size), () => {});
-      }, 100)
-    : undefined;
+  const poll = pollCopyProgress(dst, size, opts.onProgress);
   try {
     await run('cp', [`--reflink=${opts.reflink ? 'always' : 'auto'}`, '--sparse=auto', '--', src, dst], { signal: opts.signal });
     return true;

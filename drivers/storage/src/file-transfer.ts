@@ -24,7 +24,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { execa } from 'execa';
 import type { JobOptions } from '@virtkit/core';
-import { copyData } from './copy.js';
+import { copyData, pollCopyProgress } from './copy.js';
 import { VIR_ERR_SYSTEM_ERROR } from './constants.js';
 import { deviceSize, openDownload, openUpload } from './stream.js';
 import { aborted, isErrno, storageError, systemError, throwIfAborted } from './util.js';
@@ -175,11 +175,7 @@ async function freshFileMode(path: string): Promise<number> {
 }
 
 async function copyWithCp(src: string, dst: string, size: number, opts: JobOptions): Promise<void> {
-  const poll = opts.onProgress
-    ? setInterval(() => {
-        fsp.stat(dst).then((st) => opts.onProgress!(Math.min(st.size, size), size), () => {});
-      }, 100)
-    : undefined;
+  const poll = pollCopyProgress(dst, size, opts.onProgress);
   try {
     const res = await execa('cp', ['--reflink=auto', '--sparse=auto', '-T', '--', src, dst], { reject: false, cancelSignal: opts.signal, env: { LC_ALL: 'C' } });
     if (res.isCanceled || opts.signal?.aborted) throw aborted('download', opts.signal);

@@ -13,7 +13,7 @@ import {
 import type { PoolDef } from '../types.js';
 import { checkFlags, storageError, systemError } from '../util.js';
 import type { PoolBackend } from './backend.js';
-import { fileVolumeOps, refreshDirectory } from './file-pool.js';
+import { deleteTargetDirectory, fileVolumeOps, refreshDirectory } from './file-pool.js';
 
 /** Default mode of a pool directory libvirt creates (VIR_STORAGE_DEFAULT_POOL_PERM_MODE). */
 export const DEFAULT_POOL_DIR_MODE = 0o711;
@@ -75,14 +75,7 @@ export const dirBackend: PoolBackend = {
     }
   },
   async stop(): Promise<void> {},
-  async delete(def: PoolDef, flags: number): Promise<void> {
-    checkFlags(flags, 0, 'virStorageBackendFileSystemDelete');
-    try {
-      await fsp.rmdir(def.targetPath);
-    } catch (e) {
-      throw systemError(`failed to remove pool '${def.targetPath}'`, e);
-    }
-  },
+  delete: deleteTargetDirectory,
   refresh: (def, signal) => refreshDirectory(def, signal),
   ...fileVolumeOps,
 };

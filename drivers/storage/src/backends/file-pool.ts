@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { JobOptions } from '@virtkit/core';
 import { VIR_ERR_NO_STORAGE_VOL, VIR_STORAGE_VOL_DELETE_ZEROED, VIR_STORAGE_VOL_WIPE_ALG_ZERO } from '../constants.js';
 import type { PoolDef, VolDef, VolRequest } from '../types.js';
-import { isErrno, storageError, systemError } from '../util.js';
+import { checkFlags, isErrno, storageError, systemError } from '../util.js';
 import { cloneFileVolume, createFileVolume, probeVolume, resizeFileVolume } from '../vol-file.js';
 import { wipePath } from '../wipe.js';
 import type { RefreshResult } from './backend.js';
@@ -43,6 +43,16 @@ export async function statfsSizes(dir: string): Promise<Pick<RefreshResult, 'cap
 }
 
 /** Lists and probes the volumes in `dir` (libvirt's virStorageBackendFileSystemRefresh). */
+/** virStorageBackendFileSystemDelete: removes the (empty) target directory of a dir or fs pool. */
+export async function deleteTargetDirectory(def: PoolDef, flags: number): Promise<void> {
+  checkFlags(flags, 0, 'virStorageBackendFileSystemDelete');
+  try {
+    await fsp.rmdir(def.targetPath);
+  } catch (e) {
+    throw systemError(`failed to remove pool '${def.targetPath}'`, e);
+  }
+}
+
 export async function refreshDirectory(def: PoolDef, signal?: AbortSignal): Promise<RefreshResult> {
   let names: string[];
   try {

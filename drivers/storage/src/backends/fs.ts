@@ -17,7 +17,7 @@ import type { PoolDef } from '../types.js';
 import { checkFlags, run, storageError, systemError } from '../util.js';
 import type { PoolBackend } from './backend.js';
 import { buildTargetDir, checkBuildFlags, dirBackend } from './dir.js';
-import { fileVolumeOps, refreshDirectory } from './file-pool.js';
+import { deleteTargetDirectory, fileVolumeOps, refreshDirectory } from './file-pool.js';
 import { ensureDeviceEmpty } from './probe-device.js';
 
 /** File system types `build` can make (mkfs -t TYPE). */
@@ -86,14 +86,7 @@ export const fsBackend: PoolBackend = {
     if (!(await isMounted(def.targetPath))) return;
     await run('umount', [def.targetPath]);
   },
-  async delete(def: PoolDef, flags: number): Promise<void> {
-    checkFlags(flags, 0, 'virStorageBackendFileSystemDelete');
-    try {
-      await fsp.rmdir(def.targetPath);
-    } catch (e) {
-      throw systemError(`failed to remove pool '${def.targetPath}'`, e);
-    }
-  },
+  delete: deleteTargetDirectory,
   refresh: (def, signal) => refreshDirectory(def, signal),
   ...fileVolumeOps,
 };
