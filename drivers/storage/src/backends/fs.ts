@@ -14,7 +14,7 @@ import {
   VIR_STORAGE_POOL_BUILD_OVERWRITE,
 } from '../constants.js';
 import type { PoolDef } from '../types.js';
-import { checkFlags, run, storageError, systemError } from '../util.js';
+import { run, storageError, systemError } from '../util.js';
 import type { PoolBackend } from './backend.js';
 import { buildTargetDir, checkBuildFlags, dirBackend } from './dir.js';
 import { deleteTargetDirectory, fileVolumeOps, refreshDirectory } from './file-pool.js';
