@@ -3,6 +3,12 @@
  * reboot, reset, destroy, save, restore, managedsave, managedsave-remove, setmem, setmaxmem,
  * setvcpus, autostart, attach-device, detach-device, domrename. Messages as virsh 9.0.
  */
+import {
+  VIR_DOMAIN_SAVE_BYPASS_CACHE,
+  VIR_DOMAIN_SAVE_PAUSED,
+  VIR_DOMAIN_SAVE_RESET_NVRAM,
+  VIR_DOMAIN_SAVE_RUNNING,
+} from '@virtkit/core';
 import type { Domain, JobOpts, StorageVol } from '../api.js';
 import { attempt, type Cmd, CmdError, type Ctl, failure, libvirtOnly } from '../context.js';
 import { readInput, userPath } from '../files.js';
@@ -125,15 +131,21 @@ async function undefine(ctl: Ctl, cmd: Cmd): Promise<void> {
   if (failed.length) throw new CmdError(failed);
 }
 
+/** --bypass-cache, --running, --paused of save, restore and managedsave (virDomainSaveRestoreFlags). */
+function saveFlags(cmd: Cmd): number {
+  let flags = 0;
+  if (cmd.bool('bypass-cache')) flags |= VIR_DOMAIN_SAVE_BYPASS_CACHE;
+  if (cmd.bool('running')) flags |= VIR_DOMAIN_SAVE_RUNNING;
+  if (cmd.bool('paused')) flags |= VIR_DOMAIN_SAVE_PAUSED;
+  return flags;
+}
+
 async function save(ctl: Ctl, cmd: Cmd): Promise<void> {
   const { dom, name } = await lookupDomain(ctl, cmd);
   const file = cmd.req('file');
   const xmlFile = cmd.str('xml');
   const dxml = xmlFile === undefined ? undefined : await readInput(ctl, xmlFile);
-  let flags = 0;
-  if (cmd.bool('bypass-cache')) flags |= 1;
-  if (cmd.bool('running')) flags |= 2;
-  if (cmd.bool('paused')) flags |= 4;
+  const flags = saveFlags(cmd);
   const progress = progressFor(ctl, 'Save', cmd.bool('verbose'));
   try {
     await attempt(`Failed to save domain '${name}' to ${file}`, () =>
@@ -152,11 +164,8 @@ async function restore(ctl: Ctl, cmd: Cmd): Promise<void> {
   const file = cmd.req('file');
   const xmlFile = cmd.str('xml');
   const dxml = xmlFile === undefined ? undefined : await readInput(ctl, xmlFile);
-  let flags = 0;
-  if (cmd.bool('bypass-cache')) flags |= 1;
-  if (cmd.bool('running')) flags |= 2;
-  if (cmd.bool('paused')) flags |= 4;
-  if (cmd.bool('reset-nvram')) flags |= 8;
+  let flags = saveFlags(cmd);
+  if (cmd.bool('reset-nvram')) flags |= VIR_DOMAIN_SAVE_RESET_NVRAM;
   const progress = progressFor(ctl, 'Restore', false);
   const opts: JobOpts & { dxml?: string; flags?: number } = { onProgress: progress?.update };
   if (dxml !== undefined || flags !== 0) Object.assign(opts, { dxml, flags });
@@ -170,10 +179,7 @@ async function restore(ctl: Ctl, cmd: Cmd): Promise<void> {
 
 async function managedsave(ctl: Ctl, cmd: Cmd): Promise<void> {
   const { dom, name } = await lookupDomain(ctl, cmd);
-  let flags = 0;
-  if (cmd.bool('bypass-cache')) flags |= 1;
-  if (cmd.bool('running')) flags |= 2;
-  if (cmd.bool('paused')) flags |= 4;
+  const flags = saveFlags(cmd);
   await attempt(`Failed to save domain '${name}' state`, () => dom.managedSave(flags));
   ctl.extra(`\nDomain '${name}' state saved by libvirt\n`);
 }
