@@ -42,6 +42,8 @@ export interface DomainCapabilitiesOptions {
 /** An open connection (virConnectPtr). Obtain one with `connect()`. */
 export class Connection {
   #core: ConnectionCore;
+  /** Domains returned by listAllDomains, by driver ref (a ref that is dropped drops its entry). */
+  readonly #listed = new WeakMap<DomainRef, Domain>();
 
   /** @internal Created by connect(). */
   constructor(core: ConnectionCore) {
@@ -164,10 +166,19 @@ export class Connection {
     return this.#core.close();
   }
 
-  /** virConnectListAllDomains (VIR_CONNECT_LIST_DOMAINS_* flags). */
+  /**
+   * virConnectListAllDomains (VIR_CONNECT_LIST_DOMAINS_* flags). A domain whose driver ref is
+   * unchanged since the last listing comes back as the same Domain object: code that polls the
+   * list of thousands of domains does not allocate thousands of new objects each time.
+   */
   async listAllDomains(flags = 0): Promise<Domain[]> {
     const refs = await this.#core.call('connectListAllDomains', [flags]);
-    return refs.map((r) => new Domain(this.#core, r));
+    const listed = this.#listed;
+    return refs.map((ref) => {
+      let dom = listed.get(ref);
+      if (dom === undefined) listed.set(ref, (dom = new Domain(this.#core, ref)));
+      return dom;
+    });
   }
 
   /** virConnectListDomains: ids of running domains. */

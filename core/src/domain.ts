@@ -35,6 +35,11 @@ export interface DomainSaveOptions extends JobOptions {
   readonly flags?: number;
 }
 
+/** `ref` with id -1; read property by property, as a driver's ref may define them as getters. */
+function inactiveRef(ref: DomainRef): DomainRef {
+  return { name: ref.name, uuid: ref.uuid, id: -1 };
+}
+
 /** A domain (virDomainPtr). Obtain one from a Connection; never construct it directly. */
 export class Domain {
   #core: ConnectionCore;
@@ -73,7 +78,7 @@ export class Domain {
 
   /** After a call that always leaves the domain inactive: id -1, as libvirt's drivers set it. */
   #stopped(): void {
-    this.#ref = { ...this.#ref, id: -1 };
+    this.#ref = inactiveRef(this.#ref);
   }
 
   /**
@@ -86,7 +91,7 @@ export class Domain {
       this.#ref = await this.#core.call('domainLookupByUUID', [this.#ref.uuid]);
     } catch (err) {
       // A transient domain that stopped is gone: its pointer stays, with id -1 as in libvirt.
-      if (isVirtError(err, VIR_ERR_NO_DOMAIN)) this.#ref = { ...this.#ref, id: -1 };
+      if (isVirtError(err, VIR_ERR_NO_DOMAIN)) this.#ref = inactiveRef(this.#ref);
     }
   }
 

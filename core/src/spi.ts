@@ -16,7 +16,11 @@
  */
 import type { Readable, Writable } from 'node:stream';
 
-/** A domain as drivers name it. `id` is -1 while the domain is inactive. */
+/**
+ * A domain as drivers name it. `id` is -1 while the domain is inactive. Any object with these
+ * properties will do (a driver may compute them in getters), so core reads them one by one and
+ * never spreads a ref.
+ */
 export interface DomainRef {
   readonly name: string;
   readonly uuid: string;

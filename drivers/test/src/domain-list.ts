@@ -10,7 +10,7 @@ import type { DomainRef } from '@virtkit/core';
 import type { DomainObj } from './domain-obj.js';
 
 /** How many just-defined domains stay parsed (a define is often followed by calls on it). */
-const RECENT = 2;
+const RECENT = 1;
 
 /** Up to this many domains, a UUID is found by a scan rather than by building the index. */
 const SCAN_MAX = 32;
@@ -55,7 +55,9 @@ export class DomainList {
   /** The domain a ref stands for: the one with its UUID (found by name when not renamed since). */
   byRef(ref: DomainRef): DomainObj | undefined {
     const obj = this.#byName.get(ref.name);
-    return obj !== undefined && obj.uuid === ref.uuid ? obj : this.byUUID(ref.uuid);
+    // the current ref is the common case, and comparing it costs no UUID formatting
+    if (obj !== undefined && (obj.ref === ref || obj.uuid === ref.uuid)) return obj;
+    return this.byUUID(ref.uuid);
   }
 
   /** The domain with this name. */

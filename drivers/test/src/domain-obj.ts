@@ -13,7 +13,7 @@ import type { DomainDef } from './domain-def.js';
 import { cloneDef, defCurMemKiB, defMaxMemKiB, defVcpus, formatDomainDef, parseDomainDef } from './domain-def.js';
 import { LazyDef } from './lazy-def.js';
 import type { SnapshotTree } from './snapshot-tree.js';
-import { arenaKind, arenaLoad, arenaMaxMem, arenaMemory, arenaRelease, arenaStore, arenaVcpus } from './xml-arena.js';
+import { arenaKind, arenaLoad, arenaMaxMem, arenaMemory, arenaRelease, arenaStore, arenaUUID, arenaVcpus } from './xml-arena.js';
 
 /**
  * A copy of `s` that is one flat string: parsed values can be slices of the whole document
@@ -43,6 +43,27 @@ class DomainExtra {
 }
 
 /**
+ * The ref handed to core: the name and id the domain had when it was made, and its UUID
+ * (which never changes) read from the domain, so ten thousand idle domains hold no UUID
+ * strings: a compact one keeps its UUID as 16 bytes in the arena.
+ */
+class DomainObjRef implements DomainRef {
+  readonly name: string;
+  readonly id: number;
+  readonly #obj: DomainObj;
+
+  constructor(obj: DomainObj, name: string, id: number) {
+    this.#obj = obj;
+    this.name = name;
+    this.id = id;
+  }
+
+  get uuid(): string {
+    return this.#obj.uuid;
+  }
+}
+
+/**
  * A domain held by the driver. Fields are mutated only by the driver's operations. Kept small
  * (tens of thousands of idle domains): state, reason and persistence share one integer, and
  * what few domains use lives in a separate object created on first use.
@@ -57,15 +78,19 @@ export class DomainObj {
   /** What few domains ever use (snapshots, managed save, autostart, cpu-time accounting). */
   #x: DomainExtra | undefined = undefined;
   /**
-   * Name, UUID and id, as the ref handed to core: replaced (never changed) when the name or
-   * id changes, so refs already handed out keep what they said.
+   * Name and id, as the ref handed to core: replaced (never changed) when the name or id
+   * changes, so refs already handed out keep what they said.
    */
   #ref: DomainRef;
+  /** The UUID, lower-case with dashes; undefined while compact (the arena entry holds it). */
+  #uuid: string | undefined;
 
   constructor(def: DomainDef | LazyDef<DomainDef>) {
     this.#def = def;
     // a lazy definition's name and UUID are the driver's own literals, flat already
-    this.#ref = def instanceof LazyDef ? { name: def.name, uuid: def.uuid, id: -1 } : { name: own(def.name), uuid: own(def.uuid!), id: -1 };
+    const lazy = def instanceof LazyDef;
+    this.#uuid = lazy ? def.uuid : own(def.uuid!);
+    this.#ref = new DomainObjRef(this, lazy ? def.name : own(def.name), -1);
   }
 
   /** The domain's name (kept in step with the definition by rename). */
@@ -75,12 +100,12 @@ export class DomainObj {
 
   set name(name: string) {
     const r = this.#ref;
-    if (name !== r.name) this.#ref = { name, uuid: r.uuid, id: r.id };
+    if (name !== r.name) this.#ref = new DomainObjRef(this, name, r.id);
   }
 
-  /** The domain's UUID, lower-case with dashes. */
+  /** The domain's UUID, lower-case with dashes (kept in the arena while compact). */
   get uuid(): string {
-    return this.#ref.uuid;
+    return this.#uuid ?? arenaUUID(this.#xml);
   }
 
   /** -1 while inactive. */
@@ -90,7 +115,7 @@ export class DomainObj {
 
   set id(id: number) {
     const r = this.#ref;
-    if (id !== r.id) this.#ref = { name: r.name, uuid: r.uuid, id };
+    if (id !== r.id) this.#ref = new DomainObjRef(this, r.name, id);
   }
 
   /** virDomainState. */
@@ -210,6 +235,7 @@ export class DomainObj {
   /** Gives the compact XML back to the arena (when the model takes over or the domain goes). */
   release(): void {
     if (this.#xml < 0) return;
+    this.#uuid = arenaUUID(this.#xml);
     arenaRelease(this.#xml);
     this.#xml = -1;
   }
@@ -235,7 +261,8 @@ export class DomainObj {
     const def = this.#def;
     if (this.id !== -1 || this.newDef !== undefined || def === undefined || def instanceof LazyDef) return;
     const [xml, kind] = source === undefined ? [formatDomainDef(def, -1, 2), CANONICAL] : [source, SOURCE];
-    this.#xml = arenaStore(xml, defMaxMemKiB(def), defCurMemKiB(def), defVcpus(def), kind);
+    this.#xml = arenaStore(xml, this.uuid, defMaxMemKiB(def), defCurMemKiB(def), defVcpus(def), kind);
+    this.#uuid = undefined;
     this.#def = undefined;
   }
 

@@ -11,8 +11,10 @@
 const CHUNK = 256 * 1024;
 /** Handles are chunkIndex * CHUNK + offset, which stays a small integer (< 2^31). */
 const MAX_CHUNKS = Math.floor(0x7fffffff / CHUNK);
-/** maxMem (f64), memory (f64), vcpus (u32), data length (u32), kind (u8), coded (u8). */
-const HEADER = 26;
+/** maxMem (f64), memory (f64), vcpus (u32), data length (u32), kind (u8), coded (u8), UUID (16 bytes). */
+const HEADER = 42;
+/** Where the UUID's bytes start in an entry. */
+const UUID_AT = 26;
 
 /** The markup the codes stand for, by code (longest first where one is a prefix of another). */
 const TOKENS = [
@@ -94,10 +96,10 @@ function bufOf(handle: number): Buffer {
 }
 
 /**
- * Stores `xml` with the getInfo numbers and a caller-defined `kind` (0-255); returns the
- * entry's handle.
+ * Stores `xml` with the getInfo numbers, the domain's UUID (lower-case with dashes) and a
+ * caller-defined `kind` (0-255); returns the entry's handle.
  */
-export function arenaStore(xml: string, maxMem: number, memory: number, vcpus: number, kind = 0): number {
+export function arenaStore(xml: string, uuid: string, maxMem: number, memory: number, vcpus: number, kind = 0): number {
   // a document that somehow holds a code character is kept as it is
   const coded = !HAS_CODE.test(xml);
   let text = xml;
@@ -122,10 +124,18 @@ export function arenaStore(xml: string, maxMem: number, memory: number, vcpus: n
   b.writeUInt32LE(dataLen, off + 20);
   b[off + 24] = kind;
   b[off + 25] = coded ? 1 : 0;
+  b.write(uuid.replace(/-/g, ''), off + UUID_AT, 16, 'hex');
   b.write(text, off + HEADER, dataLen, 'utf8');
   c.used += len;
   c.live++;
   return ci * CHUNK + off;
+}
+
+/** The UUID stored at `handle`, lower-case with dashes. */
+export function arenaUUID(handle: number): string {
+  const off = handle % CHUNK + UUID_AT;
+  const h = bufOf(handle).toString('hex', off, off + 16);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
 /** The XML stored at `handle`. */
