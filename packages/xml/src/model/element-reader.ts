@@ -11,7 +11,8 @@ export class ElementReader {
   readonly el: XmlElement;
   #usedAttrs = 0;
   #usedAttrMask: boolean[] | undefined;
-  readonly #used = new Set<XmlElement>();
+  /** Children used so far; created on first use (most readers are of leaf elements). */
+  #used: Set<XmlElement> | undefined = undefined;
   #usedText = false;
 
   constructor(el: XmlElement) {
@@ -37,8 +38,8 @@ export class ElementReader {
   /** The first child called `name` (marked as known). */
   child(name: string): XmlElement | undefined {
     for (const c of this.el.children) {
-      if (c.type === 'element' && c.name === name && !this.#used.has(c)) {
-        this.#used.add(c);
+      if (c.type === 'element' && c.name === name && !this.#isUsed(c)) {
+        this.use(c);
         return c;
       }
     }
@@ -47,7 +48,7 @@ export class ElementReader {
 
   /** The first unused child called `name`, without marking it. */
   peek(name: string): XmlElement | undefined {
-    for (const c of this.el.children) if (c.type === 'element' && c.name === name && !this.#used.has(c)) return c;
+    for (const c of this.el.children) if (c.type === 'element' && c.name === name && !this.#isUsed(c)) return c;
     return undefined;
   }
 
@@ -59,7 +60,7 @@ export class ElementReader {
     const c = this.peek(name);
     if (!c || (c.attributes.length && !owner)) return undefined;
     for (const k of c.children) if (k.type !== 'text' && k.type !== 'cdata') return undefined;
-    this.#used.add(c);
+    this.use(c);
     if (owner && c.attributes.length) keepTextExtra(c, owner);
     return elementText(c);
   }
@@ -68,7 +69,7 @@ export class ElementReader {
   bareFlag(name: string): boolean {
     const c = this.peek(name);
     if (!c || c.attributes.length || c.children.length) return false;
-    this.#used.add(c);
+    this.use(c);
     return true;
   }
 
@@ -83,7 +84,7 @@ export class ElementReader {
     const out: XmlElement[] = [];
     for (const c of this.el.children) {
       if (c.type === 'element' && c.name === name) {
-        this.#used.add(c);
+        this.use(c);
         out.push(c);
       }
     }
@@ -92,7 +93,11 @@ export class ElementReader {
 
   /** Marks `el` (a child) as known. */
   use(el: XmlElement): void {
-    this.#used.add(el);
+    (this.#used ??= new Set()).add(el);
+  }
+
+  #isUsed(el: XmlElement): boolean {
+    return this.#used !== undefined && this.#used.has(el);
   }
 
   /** The text of child `name` (marked as known), or undefined when absent. */
@@ -121,7 +126,7 @@ export class ElementReader {
     let text = '';
     for (const c of this.el.children) {
       if (c.type === 'element') {
-        if (this.#used.has(c)) after = c.name;
+        if (this.#isUsed(c)) after = c.name;
         else children.push({ after, node: c });
       } else if (!this.#usedText && (c.type === 'text' || c.type === 'cdata')) text += c.text;
     }

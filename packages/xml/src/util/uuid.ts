@@ -3,7 +3,7 @@
  * between byte pairs and surrounding white space (virUUIDParse); formatting is lowercase
  * 8-4-4-4-12.
  */
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 
 function isSpace(c: string): boolean {
   return c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\v' || c === '\f';
@@ -40,9 +40,7 @@ export function isValidUUID(s: string): boolean {
 
 /** A random (version 4) UUID, lowercase, as virUUIDGenerate. */
 export function generateUUID(): string {
-  const b = randomBytes(16);
-  b[6] = (b[6]! & 0x0f) | 0x40;
-  b[8] = (b[8]! & 0x3f) | 0x80;
-  const h = b.toString('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  // version 4, RFC 4122 variant, lower case: what virUUIDGenerate makes (Node's is drawn from
+  // a cached entropy pool: no buffer per call)
+  return randomUUID();
 }
