@@ -141,4 +141,36 @@ describe('test driver idle domains', () => {
       assert.equal((await conn.lookupDomainByName(d.getName())).getUUIDString(), d.getUUIDString());
     }
   });
+  it('answers for its UUID through refs handed out before it was undefined while compact', async () => {
+    const dom = await define(`<domain type='test'>${body('idle-gone')}</domain>`, 'idle-gone');
+    const uuid = dom.getUUIDString();
+    const [listed] = (await conn.listAllDomains(0)).filter((d) => d.getName() === 'idle-gone');
+    names.splice(names.indexOf('idle-gone'), 1);
+    await listed!.undefine();
+    // the arena entry that held the UUID is gone; both handles still answer with it
+    assert.equal(dom.getUUIDString(), uuid);
+    assert.equal(listed!.getUUIDString(), uuid);
+    await assert.rejects(dom.getInfo(), { code: 42 });
+    // a new domain of the same name is another domain for the old handles
+    await conn.defineDomainXML(`<domain type='test'>${body('idle-gone')}</domain>`);
+    names.push('idle-gone');
+    await assert.rejects(dom.getInfo(), { code: 42 });
+    assert.notEqual((await conn.lookupDomainByName('idle-gone')).getUUIDString(), uuid);
+  });
+
+  it('lists the same Domain objects again while their refs are unchanged', async () => {
+    await define(`<domain type='test'>${body('idle-same')}</domain>`, 'idle-same');
+    const first = await conn.listAllDomains(0);
+    const second = await conn.listAllDomains(0);
+    assert.equal(first.length, second.length);
+    assert.ok(first.every((d, i) => d === second[i]));
+    // starting a domain replaces its ref (new id): a new object, with the new id
+    const dom = first.find((d) => d.getName() === 'idle-same')!;
+    await dom.create();
+    const third = await conn.listAllDomains(0);
+    const started = third.find((d) => d.getName() === 'idle-same')!;
+    assert.notEqual(started, dom);
+    assert.ok(started.getID() > 0);
+    await started.destroy();
+  });
 });
