@@ -30,7 +30,6 @@ import {
 } from './constants.js';
 import { volumeUser } from './in-use.js';
 import { activePool, refreshPool } from './pool-ops.js';
-import { wakeFallocate } from './fallocate.js';
 import type { PoolObj, StorageState } from './pool-registry.js';
 import { openDownload, openUpload } from './stream.js';
 import { downloadToFile, uploadFromFile } from './file-transfer.js';
@@ -173,8 +172,6 @@ export class VolOps {
 
   async storageVolCreateXML(ref: StoragePoolRef, xml: string, flags: number, opts: JobOptions): Promise<StorageVolRef> {
     checkFlags(flags, VIR_STORAGE_VOL_CREATE_PREALLOC_METADATA | VIR_STORAGE_VOL_CREATE_VALIDATE, 'storageVolCreateXML');
-    // the request's XML is parsed and checked while the preallocation helper wakes up
-    wakeFallocate();
     const pool = activePool(this.#s, ref);
     const req = parseVolRequest(xml);
     if (req.format === undefined) req.format = pool.backend.supports.volFormats[0];
