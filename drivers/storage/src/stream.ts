@@ -7,21 +7,15 @@ import { constants, promises as fsp } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { Readable, Writable } from 'node:stream';
 import type { JobOptions } from '@virtkit/core';
-import { COPY_CHUNK } from './copy.js';
+import { COPY_CHUNK, WRITE_MAX } from './copy.js';
 import { VIR_ERR_SYSTEM_ERROR } from './constants.js';
 import { aborted, storageError, systemError } from './util.js';
 
 /**
- * Most bytes an upload hands to one write(2), and the size of a download chunk (which a
- * consumer writing each chunk as it comes passes to write(2) as is). Linux sizes the page-cache
- * folios a buffered write allocates after the write: writes of 2 MiB and more get 2 MiB folios,
- * and on a VM with free page reporting (virtio-balloon, as on the bench machine) those come from
- * memory the host has taken back and faults in again, 5-10x slower. Measured, 512 MiB into a new
- * file: dd bs=8M 1.3-1.8 s vs bs=1M 0.14-0.32 s; the upload stream fed 8 MiB buffers 1.3-1.6 s as
- * one writev per buffer vs 0.19-0.27 s in 1 MiB writes. Smaller pieces gain nothing (256 KiB and
- * 512 KiB measure the same as 1 MiB) and cost more calls.
+ * The most bytes one write(2) gets (see copy.ts); also the download chunk size, which a
+ * consumer writing each chunk as it comes passes to write(2) as is.
  */
-export const WRITE_MAX = 1024 * 1024;
+export { WRITE_MAX };
 
 /** Download chunk size: every chunk is a fresh buffer, since the consumer owns what it is pushed. */
 export const DOWNLOAD_CHUNK = WRITE_MAX;

@@ -6,7 +6,7 @@
 import { constants, promises as fsp } from 'node:fs';
 import { randomFillSync } from 'node:crypto';
 import type { JobOptions } from '@virtkit/core';
-import { COPY_CHUNK } from './copy.js';
+import { COPY_CHUNK, writeFull } from './copy.js';
 import {
   VIR_ERR_INVALID_ARG,
   VIR_ERR_NO_SUPPORT,
@@ -61,8 +61,7 @@ export async function wipePath(path: string, algorithm: number, opts: JobOptions
       throwIfAborted(opts.signal, 'volume wipe');
       const n = Math.min(buf.length, total - done);
       if (algorithm === VIR_STORAGE_VOL_WIPE_ALG_RANDOM) randomFillSync(buf, 0, n);
-      let w = 0;
-      while (w < n) w += (await fh.write(buf, w, n - w, done + w)).bytesWritten;
+      await writeFull(fh, buf, 0, n, done);
       done += n;
       opts.onProgress?.(done, total);
     }
