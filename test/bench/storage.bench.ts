@@ -4,25 +4,24 @@
  * allocated raw, clone a 512 MiB raw full of data, upload and download 512 MiB; and `cp` of the
  * same 512 MiB as the floor. Goals: no slower than libvirt; clone and upload/download within
  * 1.25x of cp. Upload/download are measured both as Node streams and through the local-file
- * fast path; the goals are judged on the file path, which vksh vol-upload/vol-download use. libvirt is driven through python3-libvirt (no virsh process per operation);
- * libvirtd is started when not running and stopped again afterwards if we started it.
+ * fast path; the goals are judged on the file path, which vksh vol-upload/vol-download use.
+ * libvirt is driven through python3-libvirt (no virsh process per operation), virtkit through a
+ * Node worker (storage-worker.ts): each side's operations are timed in a client process of its
+ * own. libvirtd is started when not running and stopped again afterwards if we started it.
  *
  * Run: npm run bench -- storage      (VIRTKIT_BENCH_REPS=N repetitions, default 7;
  *      VIRTKIT_BENCH_OPS=create-raw-1G-alloc,... for some operations only)
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { createWriteStream, mkdtempSync, promises as fsp } from 'node:fs';
+import { mkdtempSync, promises as fsp } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import type { Writable } from 'node:stream';
 import { performance } from 'node:perf_hooks';
-import { connect, type StorageVol } from '@virtkit/core';
+import { fileURLToPath } from 'node:url';
 
 const MiB = 1024 * 1024;
-const GiB = 1024 * MiB;
 const REPS = Number(process.env.VIRTKIT_BENCH_REPS ?? 7);
 const PY = '/usr/bin/python3';
 /** Samples of each create per repetition (each side). */
@@ -50,11 +49,6 @@ const OPS = [
 type Op = (typeof OPS)[number];
 const lvOf = (op: Op): LvOp => op.replace(/-(stream|file)$/, '') as LvOp;
 const JUDGED = (op: Op) => !op.endsWith('-stream');
-
-const volXML = (name: string, cap: number, fmt: string, alloc?: number) =>
-  `<volume><name>${name}</name><capacity unit='bytes'>${cap}</capacity>` +
-  (alloc === undefined ? '' : `<allocation unit='bytes'>${alloc}</allocation>`) +
-  `<target><format type='${fmt}'/></target></volume>`;
 
 /** Seconds as milliseconds, with two decimals below 10 ms (where the creates are). */
 const ms = (x: number) => (x < 0.01 ? (x * 1000).toFixed(2) : (x * 1000).toFixed(0));
@@ -126,45 +120,28 @@ for line in sys.stdin:
     print(0, flush=True)
 `;
 
-/**
- * Feeds a file into an upload stream the way an efficient client does: two 8 MiB buffers,
- * each refilled only after the stream's write callback released it (no allocation per chunk).
- */
-async function uploadFile(path: string, ws: Writable): Promise<void> {
-  const fh = await fsp.open(path, 'r');
-  const bufs = [Buffer.allocUnsafe(8 * MiB), Buffer.allocUnsafe(8 * MiB)];
-  const released: Promise<void>[] = [Promise.resolve(), Promise.resolve()];
-  const failed = new Promise<never>((_, rej) => ws.once('error', rej));
-  failed.catch(() => {});
-  try {
-    for (let i = 0, pos = 0; ; i ^= 1) {
-      await Promise.race([released[i], failed]);
-      const { bytesRead } = await fh.read(bufs[i], 0, bufs[i].length, pos);
-      if (bytesRead === 0) break;
-      pos += bytesRead;
-      released[i] = new Promise<void>((res, rej) => ws.write(bufs[i].subarray(0, bytesRead), (e) => (e ? rej(e) : res())));
-    }
-    await Promise.race([Promise.all(released), failed]);
-    await new Promise<void>((res, rej) => ws.end((e?: Error | null) => (e ? rej(e) : res())));
-  } finally {
-    await fh.close();
-  }
-}
-
-/** A line-oriented worker process. */
-function worker(args: string[]): { ask(line: string): Promise<number>; end(): Promise<void> } {
-  const p = spawn(PY, args, { stdio: ['pipe', 'pipe', 'inherit'] });
+/** A line-oriented worker process (`cmd` defaults to python3 with libvirt). */
+function worker(args: string[], cmd = PY): { ask(line: string): Promise<number>; end(): Promise<void> } {
+  const p = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'inherit'] });
   const rl = createInterface({ input: p.stdout });
-  const waiting: ((n: number) => void)[] = [];
-  rl.on('line', (l) => waiting.shift()?.(Number(l)));
+  const waiting: { resolve: (n: number) => void; reject: (e: Error) => void }[] = [];
+  let exited = false;
+  rl.on('line', (l) => waiting.shift()?.resolve(Number(l)));
+  // a worker that dies fails the bench instead of leaving it waiting
+  p.once('exit', (code) => {
+    exited = true;
+    for (const w of waiting.splice(0)) w.reject(new Error(`${cmd} worker exited (status ${code})`));
+  });
   return {
     ask(line: string) {
-      return new Promise((r) => {
-        waiting.push(r);
+      return new Promise((resolve, reject) => {
+        if (exited) return reject(new Error(`${cmd} worker has exited`));
+        waiting.push({ resolve, reject });
         p.stdin.write(line + '\n');
       });
     },
     end() {
+      if (exited) return Promise.resolve();
       p.stdin.end();
       return new Promise((r) => p.once('exit', () => r()));
     },
@@ -188,8 +165,9 @@ async function main(): Promise<void> {
   const results: Record<string, { virtkit: number[]; libvirt: number[] }> = {};
   for (const op of [...OPS, ...LV_OPS]) results[op] = { virtkit: [], libvirt: [] };
   const cp: number[] = [];
-  const conn = await connect(`storage:///embed?root=${join(work, 'root')}`);
   let lv: ReturnType<typeof worker> | undefined;
+  // virtkit's operations run in a worker process too, as libvirt's client does (see storage-worker.ts)
+  let vk: ReturnType<typeof worker> | undefined;
   // sync(2) from a process of its own: a fork of this one just before a timed operation would
   // leave it paying copy-on-write faults that the libvirt side does not pay
   let syncer: ReturnType<typeof worker> | undefined;
@@ -201,22 +179,7 @@ async function main(): Promise<void> {
     }
     syncer = worker(['-c', SYNC_SCRIPT]);
     lv = worker(['-c', PY_SCRIPT, `lvbench-${process.pid}`, dir, src]);
-    const pool = await conn.createStoragePoolXML(`<pool type='dir'><name>vkbench-${process.pid}</name><target><path>${dir}</path></target></pool>`);
-    const srcVol = await pool.lookupStorageVolByName('vk-src.img');
-    // one fresh sparse volume per upload path, each then downloaded by the same path
-    const up: Partial<Record<'stream' | 'file', StorageVol>> = {};
-    const vk: Record<Op, () => Promise<unknown>> = {
-      'create-qcow2-10G': () => pool.createVolXML(volXML('vk-q.qcow2', 10 * GiB, 'qcow2')),
-      'create-raw-1G-alloc': () => pool.createVolXML(volXML('vk-full.img', GiB, 'raw', GiB)),
-      'clone-raw-512M': () => pool.createVolXMLFrom(volXML('vk-clone.img', 512 * MiB, 'raw'), srcVol),
-      'upload-512M-stream': async () => uploadFile(src, await up.stream!.upload(0, 512 * MiB)),
-      'upload-512M-file': () => up.file!.uploadFromFile(src, { length: 512 * MiB }),
-      // a plain file stream writes each 1 MiB chunk as it comes; a larger highWaterMark would
-      // gather them into writes of 2 MiB and more, for which this VM allocates page cache
-      // several times slower (see WRITE_MAX in drivers/storage/src/stream.ts), whoever writes
-      'download-512M-stream': async () => pipeline(await up.stream!.download(0, 512 * MiB), createWriteStream(join(work, 'vk-down.bin'))),
-      'download-512M-file': () => up.file!.downloadToFile(join(work, 'vk-down.bin'), { length: 512 * MiB }),
-    };
+    vk = worker(['--conditions=@virtkit/source', '--import', 'tsx', fileURLToPath(new URL('storage-worker.ts', import.meta.url)), work, `vkbench-${process.pid}`], process.execPath);
     // interleaved: per repetition and operation, cp (floor), virtkit, libvirt
     for (let i = 0; i < REPS; i++) {
       await syncer!.ask('sync');
@@ -226,17 +189,10 @@ async function main(): Promise<void> {
       await fsp.rm(join(work, 'cp-dst.bin'));
       for (const lvOp of LV_OPS.filter((o) => ONLY === undefined || ONLY.includes(o))) {
         const mine = OPS.filter((o) => lvOf(o) === lvOp);
-        if (lvOp === 'upload-512M') {
-          up.stream = await pool.createVolXML(volXML('vk-up-stream.img', 512 * MiB, 'raw', 0));
-          up.file = await pool.createVolXML(volXML('vk-up-file.img', 512 * MiB, 'raw', 0));
-        }
+        if (lvOp === 'upload-512M') await vk!.ask('prepare-upload');
         const runVirtkit = async (op: Op) => {
           await syncer!.ask('sync'); // start every timed operation without dirty pages from the previous one
-          const t0 = performance.now();
-          const made = await vk[op]();
-          results[op].virtkit.push((performance.now() - t0) / 1000);
-          if (op.startsWith('create') || op.startsWith('clone')) await (made as StorageVol).delete();
-          if (op.startsWith('download')) await fsp.rm(join(work, 'vk-down.bin'), { force: true });
+          results[op].virtkit.push(await vk!.ask(op));
         };
         const runLibvirt = async () => {
           await syncer!.ask('sync');
@@ -251,17 +207,13 @@ async function main(): Promise<void> {
             else await runVirtkit(who as Op);
           }
         }
-        if (lvOp === 'download-512M') {
-          await up.stream!.delete();
-          await up.file!.delete();
-        }
+        if (lvOp === 'download-512M') await vk!.ask('finish-download');
       }
     }
-    await pool.destroy();
   } finally {
+    await vk?.end();
     await lv?.end();
     await syncer?.end();
-    await conn.close();
     if (startedLibvirtd) {
       // stop the libvirtd we started, by its pid
       const pid = Number((await fsp.readFile('/run/libvirtd.pid', 'utf8').catch(() => '')).trim());
