@@ -8,7 +8,6 @@ import { VIR_ERR_NO_CONNECT } from './constants/error-codes.js';
 import { VIR_FROM_NONE } from './constants/error-domains.js';
 import { Connection } from './connection.js';
 import { ConnectionCore } from './dispatch.js';
-import type { ConnectionEventType } from './events.js';
 import { Domain } from './domain.js';
 import { throwIfAborted, toVirtError } from './error-helpers.js';
 import { virtError } from './errors.js';
@@ -28,38 +27,20 @@ export interface ConnectOptions {
   readonly signal?: AbortSignal;
 }
 
-/**
- * The sink a driver reports events to: refs become objects of this connection. An event nobody
- * listens for is not built (a bulk define of thousands of domains emits as many events).
- */
+/** The sink a driver reports events to: refs become objects of this connection. */
 function eventSink(core: ConnectionCore): DriverEventSink {
   const hub = core.events;
-  const wanted = (type: ConnectionEventType) => hub.interest(type) > 0;
   return {
-    domainLifecycle: (dom, event, detail) => {
-      if (wanted('domain-lifecycle')) hub.emit({ type: 'domain-lifecycle', domain: new Domain(core, dom), event, detail });
-    },
-    domainReboot: (dom) => {
-      if (wanted('domain-reboot')) hub.emit({ type: 'domain-reboot', domain: new Domain(core, dom) });
-    },
-    domainBalloonChange: (dom, actual) => {
-      if (wanted('domain-balloon-change')) hub.emit({ type: 'domain-balloon-change', domain: new Domain(core, dom), actual });
-    },
-    domainDeviceRemoved: (dom, devAlias) => {
-      if (wanted('domain-device-removed')) hub.emit({ type: 'domain-device-removed', domain: new Domain(core, dom), devAlias });
-    },
-    networkLifecycle: (net, event, detail) => {
-      if (wanted('network-lifecycle')) hub.emit({ type: 'network-lifecycle', network: new Network(core, net), event, detail });
-    },
-    storagePoolLifecycle: (pool, event, detail) => {
-      if (wanted('storage-pool-lifecycle')) hub.emit({ type: 'storage-pool-lifecycle', pool: new StoragePool(core, pool), event, detail });
-    },
-    storagePoolRefresh: (pool) => {
-      if (wanted('storage-pool-refresh')) hub.emit({ type: 'storage-pool-refresh', pool: new StoragePool(core, pool) });
-    },
+    domainLifecycle: (dom, event, detail) => hub.emitFor('domain-lifecycle', () => ({ domain: new Domain(core, dom), event, detail })),
+    domainReboot: (dom) => hub.emitFor('domain-reboot', () => ({ domain: new Domain(core, dom) })),
+    domainBalloonChange: (dom, actual) => hub.emitFor('domain-balloon-change', () => ({ domain: new Domain(core, dom), actual })),
+    domainDeviceRemoved: (dom, devAlias) => hub.emitFor('domain-device-removed', () => ({ domain: new Domain(core, dom), devAlias })),
+    networkLifecycle: (net, event, detail) => hub.emitFor('network-lifecycle', () => ({ network: new Network(core, net), event, detail })),
+    storagePoolLifecycle: (pool, event, detail) =>
+      hub.emitFor('storage-pool-lifecycle', () => ({ pool: new StoragePool(core, pool), event, detail })),
+    storagePoolRefresh: (pool) => hub.emitFor('storage-pool-refresh', () => ({ pool: new StoragePool(core, pool) })),
   };
 }
-
 
 /** Built-in schemes probed, in order, when no URI is given anywhere (libvirt probes QEMU). */
 const PROBE_ORDER: readonly string[] = ['qemu'];

@@ -102,6 +102,15 @@ export class EventHub {
     return (this.#listeners.get(type)?.size ?? 0) + this.#subscribers.size;
   }
 
+  /**
+   * Queues the event of `type` whose other fields `fields` makes, calling it only when a
+   * listener or iterator wants that type: a bulk define of thousands of domains emits as many
+   * events, mostly to nobody.
+   */
+  emitFor<T extends ConnectionEventType>(type: T, fields: () => Omit<Extract<ConnectionEvent, { type: T }>, 'type'>): void {
+    if (this.interest(type) > 0) this.emit({ type, ...fields() } as Extract<ConnectionEvent, { type: T }>);
+  }
+
   /** Queues an event for in-order asynchronous delivery (dropped after close). */
   emit(ev: ConnectionEvent): void {
     if (this.#closed) return;
