@@ -7,17 +7,14 @@ import { constants, promises as fsp } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { Readable, Writable } from 'node:stream';
 import type { JobOptions } from '@virtkit/core';
-import { COPY_CHUNK, WRITE_MAX } from './copy.js';
+import { COPY_CHUNK, WRITE_MAX, writeFull } from './copy.js';
 import { VIR_ERR_SYSTEM_ERROR } from './constants.js';
 import { aborted, storageError, systemError } from './util.js';
 
 /**
- * The most bytes one write(2) gets (see copy.ts); also the download chunk size, which a
- * consumer writing each chunk as it comes passes to write(2) as is.
+ * Download chunk size: WRITE_MAX (see copy.ts), which a consumer writing each chunk as it comes
+ * passes to write(2) as is. Every chunk is a fresh buffer, since the consumer owns what it is pushed.
  */
-export { WRITE_MAX };
-
-/** Download chunk size: every chunk is a fresh buffer, since the consumer owns what it is pushed. */
 export const DOWNLOAD_CHUNK = WRITE_MAX;
 
 /**
@@ -135,7 +132,7 @@ async function writePiece(fh: FileHandle, { bufs, at, len }: WritePiece): Promis
   const first = (await fh.writev(bufs, at)).bytesWritten;
   if (first === len) return;
   const rest = Buffer.concat(bufs).subarray(first);
-  for (let w = 0; w < rest.length; ) w += (await fh.write(rest, w, rest.length - w, at + first + w)).bytesWritten;
+  await writeFull(fh, rest, 0, rest.length, at + first);
 }
 
 /**

@@ -30,17 +30,9 @@ import {
   VIR_STORAGE_VOL_RESIZE_SHRINK,
   VIR_STORAGE_VOL_WIPE_ALG_RANDOM,
 } from '../src/index.js';
-import { dirPoolXML, rmrf, sha256File, sha256Stream, tempDir, volXML } from './helpers.js';
+import { dirPoolXML, rejectsCode, rmrf, sha256File, sha256Stream, tempDir, volXML } from './helpers.js';
 
 const MiB = 1024 * 1024;
-
-async function rejectsCode(p: Promise<unknown>, code: number, re?: RegExp): Promise<void> {
-  await assert.rejects(p, (e: { code?: number; message?: string }) => {
-    assert.equal(e.code, code, `expected code ${code}, got ${e.code}: ${e.message}`);
-    if (re) assert.match(e.message ?? '', re);
-    return true;
-  });
-}
 
 describe('storage driver: dir pool', function () {
   this.timeout(60000);

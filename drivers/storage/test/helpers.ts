@@ -1,4 +1,5 @@
 /** Test helpers: opening the driver directly on an embed root, recording events, temp dirs. */
+import { strict as assert } from 'node:assert';
 import { createHash } from 'node:crypto';
 import { createReadStream, mkdtempSync, promises as fsp } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -118,4 +119,13 @@ export async function unmountIfMounted(target: string): Promise<void> {
   const { execa } = await import('execa');
   const mounts = await fsp.readFile('/proc/self/mounts', 'utf8');
   if (mounts.split('\n').some((l) => l.split(' ')[1] === target)) await execa('umount', ['-l', target], { reject: false });
+}
+
+/** Asserts that `p` rejects with libvirt error `code` (and a message matching `re`). */
+export async function rejectsCode(p: Promise<unknown>, code: number, re?: RegExp): Promise<void> {
+  await assert.rejects(p, (e: { code?: number; message?: string }) => {
+    assert.equal(e.code, code, `expected code ${code}, got ${e.code}: ${e.message}`);
+    if (re) assert.match(e.message ?? '', re);
+    return true;
+  });
 }

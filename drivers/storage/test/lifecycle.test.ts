@@ -22,17 +22,9 @@ import {
   VIR_STORAGE_POOL_EVENT_STOPPED,
   VOLUME_RESOLVER_KEY,
 } from '../src/index.js';
-import { dirPoolXML, rmrf, tempDir, volXML } from './helpers.js';
+import { dirPoolXML, rejectsCode, rmrf, tempDir, volXML } from './helpers.js';
 
 const MiB = 1024 * 1024;
-
-async function rejectsCode(p: Promise<unknown>, code: number, re?: RegExp): Promise<void> {
-  await assert.rejects(p, (e: { code?: number; message?: string }) => {
-    assert.equal(e.code, code, `expected code ${code}, got ${e.code}: ${e.message}`);
-    if (re) assert.match(e.message ?? '', re);
-    return true;
-  });
-}
 
 describe('storage driver: URIs', () => {
   it('serves storage:// and attaches to local qemu/lxc/uml connections', () => {

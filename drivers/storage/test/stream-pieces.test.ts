@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { VIR_ERR_SYSTEM_ERROR } from '../src/constants.js';
-import { DOWNLOAD_CHUNK, openDownload, openUpload, WRITE_MAX, writePieces } from '../src/stream.js';
+import { WRITE_MAX } from '../src/copy.js';
+import { DOWNLOAD_CHUNK, openDownload, openUpload, writePieces } from '../src/stream.js';
 import { rmrf, tempDir } from './helpers.js';
 
 const MiB = 1024 * 1024;
