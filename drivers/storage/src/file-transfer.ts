@@ -1,17 +1,16 @@
 /**
  * The local-file fast paths of upload and download (core's StorageVol.uploadFromFile /
- * downloadToFile; beyond libvirt): the bytes move file to file inside the kernel instead of
- * through Node buffers.
+ * downloadToFile; beyond libvirt): the bytes move file to file in a helper process (cp, or a
+ * pooled xfs_io) instead of through Node buffers.
  *
  * - A whole-volume download into a file that does not exist yet is `cp --reflink=auto
  *   --sparse=auto`: a reflink where the file system has them, else copy_file_range with holes
  *   kept. The new file gets the mode a fresh 0666 file gets (as virsh creates it), not the
  *   volume's.
  * - Every other regular-file to regular-file transfer (ranges, uploads, existing download
- *   targets, truncated first as virsh does) is `xfs_io` running `copy_range` (copy_file_range(2))
- *   in 64 MiB steps on the source (named by its open descriptor in /proc), each step followed by a marker line: progress
- *   after every step, abort kills xfs_io. Uploads never truncate the volume. No fsync, like
- *   libvirt's fdstream and cp.
+ *   targets, truncated first as virsh does) is `pwrite -i` of a pooled `xfs_io` co-process
+ *   (xfs-io.ts) in 64 MiB steps: progress after every step, abort kills the co-process. Uploads
+ *   never truncate the volume. No fsync, like libvirt's fdstream and cp.
  * - Without xfs_io, or for block devices (disk pools), a chunked copy with one reused 8 MiB
  *   buffer; for anything that is not a regular file or block device (FIFOs, character
  *   devices), the stream path.
@@ -28,71 +27,72 @@ import { copyData, pollCopyProgress } from './copy.js';
 import { VIR_ERR_SYSTEM_ERROR } from './constants.js';
 import { deviceSize, openDownload, openUpload } from './stream.js';
 import { aborted, isErrno, storageError, systemError, throwIfAborted } from './util.js';
+import { leaseXfsIo, releaseXfsIo, type XfsIoReply } from './xfs-io.js';
 
-/** Bytes per copy_range step (progress granularity); grown so that a job has at most 1024 steps. */
+/** Bytes per copy step (progress granularity); grown so that a job has at most 1024 steps. */
 const STEP = 64 * 1024 * 1024;
 
-/** Whether xfs_io was found missing (then the chunked copy is used). */
+/** Whether xfs_io could not be started (then the chunked copy is used). */
 let noXfsIo = false;
 
 /**
- * Copies `length` bytes at `srcOff` of the open regular file `src` to `dstOff` of the existing
- * regular file `dstPath` with xfs_io copy_range. Returns false (having copied nothing) when
- * xfs_io is not available.
+ * Copies `length` bytes at `srcOff` of the open regular file `src` to `dstOff` of the open
+ * regular file `dst` with xfs_io's `pwrite -i` (1 MiB read(2)/write(2) pairs: measured faster
+ * than copy_file_range here, 127 against 137 ms for 512 MiB, and the same size rule as
+ * WRITE_MAX) in a leased co-process. Both files are named by our open descriptors in /proc, so
+ * no path needs quoting for xfs_io's command parser. Every step is queued at once; progress is
+ * reported as each answers, and an abort or error kills the co-process. Returns false (having
+ * having copied nothing for sure) when xfs_io cannot be used or its first step fails, and the caller copies by itself.
  */
-async function copyRange(src: FileHandle, dstPath: string, srcOff: number, dstOff: number, length: number, opts: JobOptions, what: string): Promise<boolean> {
+async function copyWithXfsIo(src: FileHandle, dst: FileHandle, dstPath: string, srcOff: number, dstOff: number, length: number, opts: JobOptions, what: string): Promise<boolean> {
   if (noXfsIo) return false;
+  if (length === 0) return true;
   const step = Math.max(STEP, Math.ceil(length / 1024 / 4096) * 4096);
-  const args: string[] = [];
-  const sizes: number[] = [];
+  const fd = `/proc/${process.pid}/fd/`;
+  const io = leaseXfsIo();
+  const onAbort = () => io.kill();
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  opts.onProgress?.(0, length);
+  const replies: { n: number; reply: Promise<XfsIoReply> }[] = [];
   for (let done = 0; done < length; done += step) {
     const n = Math.min(step, length - done);
-    // the source by our open descriptor: no path quoting for xfs_io's command parser
-    args.push('-c', `copy_range -s ${srcOff + done} -d ${dstOff + done} -l ${n} /proc/${process.pid}/fd/${src.fd}`, '-c', 'help close');
-    sizes.push(n);
+    const lines = done === 0 ? [`open ${fd}${dst.fd}`] : [];
+    lines.push(`pwrite -i ${fd}${src.fd} -s ${srcOff + done} -b 1m ${dstOff + done} ${n}`);
+    if (done + n >= length) lines.push('close');
+    const reply = io.exec(lines);
+    reply.catch(() => {}); // awaited in order below; a killed process rejects them all
+    replies.push({ n, reply });
   }
-  if (sizes.length === 0) return true;
-  opts.onProgress?.(0, length);
-  const sub = execa('stdbuf', ['-oL', 'xfs_io', ...args, '--', dstPath], {
-    stdin: 'ignore',
-    reject: false,
-    cancelSignal: opts.signal,
-    env: { LC_ALL: 'C' },
-  });
-  let done = 0;
-  let step_ = 0;
-  let out = '';
-  sub.stdout?.setEncoding('utf8').on('data', (d: string) => {
-    out += d;
-    let i: number;
-    while ((i = out.indexOf('\n')) >= 0) {
-      const line = out.slice(0, i);
-      out = out.slice(i + 1);
-      if (line.startsWith('close -- ') && step_ < sizes.length) {
-        done += sizes[step_++];
-        opts.onProgress?.(done, length);
+  let copied = 0;
+  try {
+    for (const { n, reply } of replies) {
+      let r: XfsIoReply;
+      try {
+        r = await reply;
+      } catch (e) {
+        throwIfAborted(opts.signal, what);
+        if (copied > 0) throw storageError(VIR_ERR_SYSTEM_ERROR, `cannot copy to '${dstPath}': ${(e as Error).message}`);
+        if ((e as Error).message === 'xfs_io unavailable') noXfsIo = true;
+        return false;
       }
+      if (!r.out.includes(`wrote ${n}/${n} bytes`)) {
+        io.kill();
+        // the error text travels on stderr, which may trail the answer on stdout
+        if (!r.err) await new Promise((res) => setTimeout(res, 20));
+        const msg = (r.err + io.takeStderr()).trim().split('\n')[0]?.replace(/^pwrite: /, '');
+        // a first step that failed (xfs_io could not open a file, ...): the chunked copy
+        // starts over and reports any error as Node saw it
+        if (copied === 0) return false;
+        throw storageError(VIR_ERR_SYSTEM_ERROR, `cannot copy to '${dstPath}': ${msg || r.out.trim() || 'short copy'}`);
+      }
+      copied += n;
+      opts.onProgress?.(copied, length);
     }
-  });
-  let err = '';
-  sub.stderr?.setEncoding('utf8').on('data', (d: string) => {
-    err += d;
-    // xfs_io goes on with the next command after a failed one: stop it at the first error
-    sub.kill();
-  });
-  const res = await sub;
-  if (res.isCanceled || opts.signal?.aborted) throw aborted(what, opts.signal);
-  if (res.exitCode === 127 || /xfs_io.*No such file/.test(err)) {
-    if (step_ === 0) {
-      noXfsIo = true;
-      return false;
-    }
+    return true;
+  } finally {
+    opts.signal?.removeEventListener('abort', onAbort);
+    releaseXfsIo(io);
   }
-  if (err.trim() || res.failed || step_ !== sizes.length) {
-    const msg = (err.trim().split('\n')[0] ?? '').replace(/^copy_range: /, '') || `xfs_io exit status ${res.exitCode ?? -1}`;
-    throw storageError(VIR_ERR_SYSTEM_ERROR, `cannot copy to '${dstPath}': ${msg}`);
-  }
-  return true;
 }
 
 /** The file type of an open handle: 'file', 'block' or 'other'. */
@@ -148,8 +148,8 @@ export async function downloadToFile(volPath: string, dstPath: string, offset: n
     const dst = await fsp.open(dstPath, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC, 0o666).catch((e) => Promise.reject(systemError(`cannot create ${dstPath}`, e)));
     created = !existing;
     try {
-      if (s.kind === 'file' && (await copyRange(src, dstPath, offset, 0, total, opts, what))) return;
-      await copyData(src, dst, total, { ...opts, srcOffset: offset, dstOffset: 0, length: total, what });
+      if (s.kind === 'file' && (await copyWithXfsIo(src, dst, dstPath, offset, 0, total, opts, what))) return;
+      await copyData(src, dst, total, { ...opts, srcOffset: offset, dstOffset: 0, length: total, what }).catch((e) => Promise.reject(systemError(`cannot copy to '${dstPath}'`, e)));
     } finally {
       await dst.close();
     }
@@ -219,8 +219,8 @@ export async function uploadFromFile(srcPath: string, volPath: string, offset: n
     }
     try {
       const d = await kindOf(dst);
-      if (!(s.kind === 'file' && d.kind === 'file' && (await copyRange(src, volPath, 0, offset, n, opts, what)))) {
-        await copyData(src, dst, n, { ...opts, srcOffset: 0, dstOffset: offset, length: n, what });
+      if (!(s.kind === 'file' && d.kind === 'file' && (await copyWithXfsIo(src, dst, volPath, 0, offset, n, opts, what)))) {
+        await copyData(src, dst, n, { ...opts, srcOffset: 0, dstOffset: offset, length: n, what }).catch((e) => Promise.reject(systemError(`cannot copy to '${volPath}'`, e)));
       }
     } finally {
       await dst.close();

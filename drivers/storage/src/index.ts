@@ -26,6 +26,7 @@ import { PoolOps } from './pool-ops.js';
 import { StorageState, type StoragePaths } from './pool-registry.js';
 import { makeResolver, VOLUME_RESOLVER_KEY, type VolumeResolver } from './resolve.js';
 import { VolOps } from './vol-ops.js';
+import { endIdleXfsIo } from './xfs-io.js';
 
 export { registerVolumeInUseChecker, VOLUME_IN_USE_KEY, type VolumeInUseChecker } from './in-use.js';
 export { BACKENDS } from './pool-registry.js';
@@ -81,6 +82,8 @@ async function release(state: StorageState, paths: StoragePaths): Promise<void> 
   if (--state.refs === 0) {
     const cur = await states.get(paths.configDir);
     if (cur === state && state.refs === 0) states.delete(paths.configDir);
+    // no storage connection left: the idle xfs_io co-processes go too (a later job starts one)
+    if (states.size === 0) endIdleXfsIo();
   }
 }
 

@@ -1,0 +1,138 @@
+/**
+ * The pooled xfs_io co-processes behind uploadFromFile / downloadToFile (xfs-io.ts): reused
+ * from job to job, killed when a copy fails part-way (the error names the file and the cause),
+ * and ended when the last storage connection closes.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, promises as fsp } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { connect, type Connection, type StoragePool } from '@virtkit/core';
+import { requireHost } from '../../../test/support/host.js';
+import { VIR_ERR_SYSTEM_ERROR } from '../src/index.js';
+import { dirPoolXML, rmrf, sha256File, tempDir, unmountIfMounted, volXML } from './helpers.js';
+
+const MiB = 1024 * 1024;
+
+/** Pids of this process's xfs_io co-processes (started through stdbuf, which execs xfs_io). */
+function coProcesses(): number[] {
+  try {
+    return execFileSync('pgrep', ['-P', String(process.pid), '-x', 'xfs_io'], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .map(Number);
+  } catch {
+    return [];
+  }
+}
+
+async function writeRandom(path: string, size: number): Promise<void> {
+  const fh = await fsp.open(path, 'w');
+  for (let i = 0; i < size / MiB; i++) await fh.write(randomBytes(MiB));
+  await fh.close();
+}
+
+describe('storage driver: pooled xfs_io co-processes for file transfers', function () {
+  this.timeout(60000);
+  let root: string;
+  let work: string;
+  let small: string;
+  let conn: Connection;
+  let pool: StoragePool;
+  let tiny: StoragePool;
+
+  before(async function () {
+    requireHost(this, { binaries: ['xfs_io', 'stdbuf', 'mount', 'umount'], root: true });
+    root = tempDir('root');
+    work = tempDir('xfsio');
+    small = join(work, 'small');
+    mkdirSync(small);
+    // a 100 MiB file system: the second 64 MiB step of a 150 MiB upload runs out of space
+    await execa('mount', ['-t', 'tmpfs', '-o', 'size=100m', 'tmpfs', small]);
+    conn = await connect(`storage:///embed?root=${root}`);
+    mkdirSync(join(work, 'pool'));
+    pool = await conn.createStoragePoolXML(dirPoolXML('vkst-xio', join(work, 'pool')));
+    tiny = await conn.createStoragePoolXML(dirPoolXML('vkst-xio-tiny', small));
+  });
+
+  after(async () => {
+    await tiny?.destroy().catch(() => {});
+    await pool?.destroy().catch(() => {});
+    await conn?.close();
+    if (small) await unmountIfMounted(small);
+    for (const d of [root, work]) await rmrf(d);
+  });
+
+  it('reuses one co-process from upload to download, and ends it when the last connection closes', async () => {
+    const f = join(work, 'data.bin');
+    await writeRandom(f, 70 * MiB);
+    const vol = await pool.createVolXML(volXML('reuse.img', 80 * MiB, { allocation: 0 }));
+    const progress: number[] = [];
+    await vol.uploadFromFile(f, { offset: MiB, onProgress: (d) => progress.push(d) });
+    assert.deepEqual(progress, [0, 64 * MiB, 70 * MiB], 'progress after each 64 MiB step');
+    const after1 = coProcesses();
+    assert.equal(after1.length, 1, 'one co-process after the upload');
+    // a range download into an existing file goes through the same co-process
+    const back = join(work, 'back.bin');
+    await fsp.writeFile(back, 'old contents');
+    await vol.downloadToFile(back, { offset: MiB, length: 70 * MiB });
+    assert.equal(await sha256File(back), await sha256File(f));
+    assert.deepEqual(coProcesses(), after1, 'the same co-process did the download');
+    await vol.delete();
+
+    // a second connection keeps it; closing every connection ends it
+    const other = await connect(`storage:///embed?root=${tempDir('root2')}`);
+    await other.close();
+    assert.deepEqual(coProcesses(), after1, 'still there while a connection is open');
+    await tiny.destroy();
+    await pool.destroy();
+    await conn.close();
+    for (let i = 0; i < 50 && coProcesses().length > 0; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(coProcesses(), [], 'no co-process once no storage connection is open');
+    conn = await connect(`storage:///embed?root=${root}`);
+    pool = await conn.createStoragePoolXML(dirPoolXML('vkst-xio', join(work, 'pool')));
+    tiny = await conn.createStoragePoolXML(dirPoolXML('vkst-xio-tiny', small));
+    await fsp.rm(f);
+    await fsp.rm(back);
+  });
+
+  it('a copy that runs out of space part-way fails with the cause and leaves no co-process copying', async () => {
+    const f = join(work, 'big.bin');
+    await writeRandom(f, 150 * MiB);
+    const vol = await tiny.createVolXML(volXML('full.img', 150 * MiB, { allocation: 0 }));
+    const before = coProcesses();
+    await assert.rejects(vol.uploadFromFile(f), (e: { code?: number; message?: string }) => {
+      assert.equal(e.code, VIR_ERR_SYSTEM_ERROR);
+      assert.match(e.message ?? '', /cannot copy to '.*full\.img': No space left on device/);
+      return true;
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    // the failed job's co-process was killed, not returned to the pool
+    assert.ok(coProcesses().every((p) => before.includes(p)), 'no new co-process left');
+    await vol.delete();
+    // the pool works again afterwards
+    await fsp.truncate(f, 10 * MiB);
+    const ok = await tiny.createVolXML(volXML('ok.img', 10 * MiB, { allocation: 0 }));
+    await ok.uploadFromFile(f);
+    assert.equal(await sha256File(join(small, 'ok.img')), await sha256File(f));
+    await ok.delete();
+    await fsp.rm(f);
+  });
+
+  it('a copy with no room at all (its first step fails, the chunked copy retries) fails with the cause too', async () => {
+    const f = join(work, 'mid.bin');
+    await writeRandom(f, 20 * MiB);
+    const filler = await tiny.createVolXML(volXML('filler.img', 90 * MiB, { allocation: 90 * MiB }));
+    const vol = await tiny.createVolXML(volXML('first.img', 20 * MiB, { allocation: 0 }));
+    await assert.rejects(vol.uploadFromFile(f), (e: { code?: number; message?: string }) => {
+      assert.equal(e.code, VIR_ERR_SYSTEM_ERROR);
+      assert.match(e.message ?? '', /cannot copy to '.*first\.img': No space left on device/);
+      return true;
+    });
+    await vol.delete();
+    await filler.delete();
+    await fsp.rm(f);
+  });
+});
