@@ -4,7 +4,7 @@
  * results, and neither should weigh on the timed operations. One operation per stdin line;
  * prints its time in seconds (0 for the untimed setup lines).
  *
- * Run by storage.bench.ts: node --conditions=@virtkit/source --import tsx storage-worker.ts WORK POOLNAME
+ * Run by storage.bench.ts, bundled with esbuild: node storage-worker.mjs WORK POOLNAME
  */
 import { createInterface } from 'node:readline';
 import { createWriteStream, promises as fsp } from 'node:fs';
@@ -12,7 +12,11 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Writable } from 'node:stream';
 import { performance } from 'node:perf_hooks';
-import { connect, type StorageVol } from '@virtkit/core';
+import { connect, registerDriver, type StorageVol } from '@virtkit/core';
+import { driver } from '@virtkit/driver-storage';
+
+// bundled: the registry cannot import the driver package by name from the bundle's directory
+registerDriver(driver);
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;

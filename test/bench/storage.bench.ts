@@ -6,8 +6,8 @@
  * 1.25x of cp. Upload/download are measured both as Node streams and through the local-file
  * fast path; the goals are judged on the file path, which vksh vol-upload/vol-download use.
  * libvirt is driven through python3-libvirt (no virsh process per operation), virtkit through a
- * Node worker (storage-worker.ts): each side's operations are timed in a client process of its
- * own. libvirtd is started when not running and stopped again afterwards if we started it.
+ * Node worker (storage-worker.ts, bundled with esbuild and run by plain node): each side's
+ * operations are timed in a client process of its own. libvirtd is started when not running and stopped again afterwards if we started it.
  *
  * Run: npm run bench -- storage      (VIRTKIT_BENCH_REPS=N repetitions, default 7;
  *      VIRTKIT_BENCH_OPS=create-raw-1G-alloc,... for some operations only)
@@ -148,6 +148,29 @@ function worker(args: string[], cmd = PY): { ask(line: string): Promise<number>;
   };
 }
 
+/**
+ * Bundles storage-worker.ts (and the virtkit sources it imports) into `dir` with esbuild, so
+ * that virtkit runs as an application runs it: plain node on JavaScript, without tsx's loader
+ * and the name-keeping wrappers its transform adds to every function (as test-driver.bench.ts).
+ */
+async function bundleWorker(dir: string): Promise<string> {
+  const esbuild = await import('esbuild');
+  const outfile = join(dir, 'storage-worker.mjs');
+  await esbuild.build({
+    entryPoints: [fileURLToPath(new URL('storage-worker.ts', import.meta.url))],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    conditions: ['@virtkit/source'],
+    outfile,
+    // execa's CommonJS dependencies require() Node built-ins
+    banner: { js: "import { createRequire as __vkCreateRequire } from 'node:module'; const require = __vkCreateRequire(import.meta.url);" },
+    logLevel: 'error',
+  });
+  return outfile;
+}
+
 async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'vkst-bench-'));
   const dir = join(work, 'pool');
@@ -179,7 +202,7 @@ async function main(): Promise<void> {
     }
     syncer = worker(['-c', SYNC_SCRIPT]);
     lv = worker(['-c', PY_SCRIPT, `lvbench-${process.pid}`, dir, src]);
-    vk = worker(['--conditions=@virtkit/source', '--import', 'tsx', fileURLToPath(new URL('storage-worker.ts', import.meta.url)), work, `vkbench-${process.pid}`], process.execPath);
+    vk = worker([await bundleWorker(work), work, `vkbench-${process.pid}`], process.execPath);
     // interleaved: per repetition and operation, cp (floor), virtkit, libvirt
     for (let i = 0; i < REPS; i++) {
       await syncer!.ask('sync');
