@@ -19,7 +19,7 @@ export function wakeFallocate(): void {
  */
 export async function fallocate(path: string, offset: number, length: number, signal?: AbortSignal): Promise<void> {
   if (length <= 0) return;
-  if (!xfsIo.broken && !/[\s"'\\]/.test(path)) {
+  if (xfsIo.state !== 'unavailable' && !/[\s"'\\]/.test(path)) {
     try {
       const { err } = await xfsIo.exec([`open ${path}`, `falloc ${offset} ${length}`, 'close']);
       // a stat is microseconds; a thread-pool round trip would cost more than the syscall

@@ -21,17 +21,29 @@ interface Pending {
   reject: (e: Error) => void;
 }
 
+/**
+ * The life of a co-process handle:
+ * - `stopped`: no process (not started yet, ended, or exited on its own); the next request
+ *   starts one;
+ * - `running`: a process answers requests in order;
+ * - `unavailable`: xfs_io (or stdbuf) could not be run; every request fails at once, and the
+ *   callers use their fallbacks;
+ * - `killed`: stopped on purpose (an abort or a failed copy); a leased handle in this state is
+ *   dropped, not reused.
+ */
+export type XfsIoState = 'stopped' | 'running' | 'unavailable' | 'killed';
+
 /** One xfs_io co-process, answering requests in order. */
 export class XfsIo {
   #proc: ChildProcessWithoutNullStreams | undefined;
+  #state: XfsIoState = 'stopped';
   #out = '';
   #err = '';
   #queue: Pending[] = [];
-  #broken = false;
 
-  /** Whether the co-process could not be started or has gone (a new XfsIo is needed). */
-  get broken(): boolean {
-    return this.#broken;
+  /** Where this handle is in its life (see XfsIoState). */
+  get state(): XfsIoState {
+    return this.#state;
   }
 
   /** Whether requests are waiting for their answer. */
@@ -41,8 +53,9 @@ export class XfsIo {
 
   #start(): ChildProcessWithoutNullStreams {
     const p = spawn('stdbuf', ['-oL', '-eL', 'xfs_io'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
-    p.on('error', () => this.#fail(new Error('xfs_io unavailable')));
-    p.on('exit', () => this.#fail(new Error('xfs_io exited')));
+    // stdbuf missing: 'error'; xfs_io missing: stdbuf exits with 127
+    p.on('error', () => this.#stop(p, 'unavailable', new Error('xfs_io unavailable')));
+    p.on('exit', (code) => this.#stop(p, code === 127 ? 'unavailable' : 'stopped', new Error(code === 127 ? 'xfs_io unavailable' : 'xfs_io exited')));
     p.stdout.setEncoding('utf8').on('data', (d: string) => {
       this.#out += d;
       let i: number;
@@ -60,6 +73,7 @@ export class XfsIo {
     });
     p.stdin.on('error', () => {});
     this.#proc = p;
+    this.#state = 'running';
     this.#ref(false);
     return p;
   }
@@ -76,9 +90,13 @@ export class XfsIo {
     }
   }
 
-  #fail(e: Error): void {
-    this.#broken = true;
+  /** The process `p` has gone (or is to go): pending requests fail with `e`. */
+  #stop(p: ChildProcessWithoutNullStreams | undefined, state: XfsIoState, e: Error): void {
+    if (p !== this.#proc) return; // a process of the past
+    if (this.#state !== 'killed' && this.#state !== 'unavailable') this.#state = state;
     this.#proc = undefined;
+    this.#out = '';
+    this.#err = '';
     for (const q of this.#queue.splice(0)) q.reject(e);
   }
 
@@ -88,7 +106,7 @@ export class XfsIo {
    * that delay is off the path of the request that follows.
    */
   wake(): void {
-    if (this.#proc && !this.#broken && this.#queue.length === 0) this.#proc.stdin.write('\n');
+    if (this.#proc && this.#queue.length === 0) this.#proc.stdin.write('\n');
   }
 
   /**
@@ -99,11 +117,12 @@ export class XfsIo {
    */
   exec(lines: string[]): Promise<XfsIoReply> {
     return new Promise<XfsIoReply>((resolve, reject) => {
-      if (this.#broken) return reject(new Error('xfs_io unavailable'));
-      this.#proc ??= this.#start();
+      if (this.#state === 'unavailable') return reject(new Error('xfs_io unavailable'));
+      if (this.#state === 'killed') return reject(new Error('xfs_io killed'));
+      const p = this.#proc ?? this.#start();
       this.#queue.push({ resolve, reject });
       this.#ref(true);
-      this.#proc.stdin.write(lines.join('\n') + '\nhelp close\n');
+      p.stdin.write(lines.join('\n') + '\nhelp close\n');
     });
   }
 
@@ -114,10 +133,11 @@ export class XfsIo {
     return e;
   }
 
-  /** Stops the co-process at once (pending requests reject); used to abort a request. */
+  /** Stops the co-process at once for good (pending requests reject): aborts a request. */
   kill(): void {
     const p = this.#proc;
-    this.#fail(new Error('xfs_io killed'));
+    this.#state = 'killed';
+    this.#stop(p, 'killed', new Error('xfs_io killed'));
     p?.kill('SIGKILL');
   }
 
@@ -125,8 +145,7 @@ export class XfsIo {
   end(): void {
     const p = this.#proc;
     if (!p || this.#queue.length > 0) return;
-    this.#proc = undefined;
-    p.removeAllListeners('exit');
+    this.#stop(p, 'stopped', new Error('xfs_io ended'));
     p.stdin.end();
   }
 }
@@ -138,13 +157,13 @@ const IDLE_MAX = 2;
 /** A co-process of its own for a copy job; hand it back with {@link releaseXfsIo}. */
 export function leaseXfsIo(): XfsIo {
   let io: XfsIo | undefined;
-  while ((io = idle.pop()) && io.broken);
+  while ((io = idle.pop()) && io.state !== 'running' && io.state !== 'stopped');
   return io ?? new XfsIo();
 }
 
-/** Returns a leased co-process to the pool (a broken or busy one is dropped). */
+/** Returns a leased co-process to the pool (a killed, unavailable or busy one is dropped). */
 export function releaseXfsIo(io: XfsIo): void {
-  if (io.broken || io.busy) io.kill();
+  if (io.busy || (io.state !== 'running' && io.state !== 'stopped')) io.kill();
   else if (idle.length < IDLE_MAX) idle.push(io);
   else io.end();
 }
