@@ -107,11 +107,12 @@ async function livePerms(pool: PoolObj): Promise<Permissions | undefined> {
 
 /** Refreshes the pool's sizes and volume list from its storage. */
 export async function refreshPool(pool: PoolObj): Promise<void> {
+  const before = new Map(pool.volumes);
   const r = await pool.backend.refresh(pool.def);
   pool.def.capacity = r.capacity;
   pool.def.allocation = r.allocation;
   pool.def.available = r.available;
-  pool.setVolumes(r.volumes);
+  pool.mergeVolumes(before, r.volumes);
 }
 
 /** The pool half of the StorageDriver SPI over one StorageState. */
@@ -325,6 +326,7 @@ export class PoolOps {
 
   async storagePoolGetInfo(ref: StoragePoolRef): Promise<StoragePoolInfo> {
     const p = getPool(this.#s, ref);
+    await p.settled();
     if (!p.active) return { state: VIR_STORAGE_POOL_INACTIVE, capacity: 0, allocation: 0, available: 0 };
     return { state: VIR_STORAGE_POOL_RUNNING, capacity: p.def.capacity, allocation: p.def.allocation, available: p.def.available };
   }
@@ -332,6 +334,7 @@ export class PoolOps {
   async storagePoolGetXMLDesc(ref: StoragePoolRef, flags: number): Promise<string> {
     checkFlags(flags, VIR_STORAGE_XML_INACTIVE, 'storagePoolGetXMLDesc');
     const p = getPool(this.#s, ref);
+    await p.settled();
     // libvirt: --inactive shows the pending definition when there is one, else the live one
     const pending = !!(flags & VIR_STORAGE_XML_INACTIVE) && p.newDoc !== undefined;
     const live = p.active && !pending;

@@ -50,6 +50,8 @@ export class PoolObj {
   jobs = 0;
   /** Names of volumes still being created. */
   readonly building = new Set<string>();
+  /** The refresh that follows an upload, while it runs (see VolOps's afterUpload). */
+  afterUpload: Promise<void> | undefined;
   #lock: Promise<unknown> = Promise.resolve();
 
   constructor(doc: PoolDoc) {
@@ -74,6 +76,24 @@ export class PoolObj {
   setVolumes(vols: VolDef[]): void {
     this.volumes.clear();
     for (const v of vols) this.volumes.set(v.name, v);
+  }
+
+  /**
+   * Applies a refresh that scanned the pool while `before` was its volume list. Volumes are
+   * created, deleted and re-probed without the lifecycle lock, so an entry that changed during
+   * the scan (created, deleted or re-probed meanwhile) is newer than what the scan found, and
+   * stays as it is now; every other entry becomes what the scan found.
+   */
+  mergeVolumes(before: ReadonlyMap<string, VolDef>, found: readonly VolDef[]): void {
+    const next = new Map<string, VolDef>();
+    for (const v of found) if (this.volumes.get(v.name) === before.get(v.name)) next.set(v.name, v);
+    for (const [name, cur] of this.volumes) if (cur !== before.get(name)) next.set(name, cur);
+    this.setVolumes([...next.values()]);
+  }
+
+  /** Waits for the refresh that follows an upload, if one runs (libvirt's readers wait for the pool lock it holds). */
+  async settled(): Promise<void> {
+    if (this.afterUpload) await this.afterUpload;
   }
 }
 

@@ -9,6 +9,7 @@ import { cloneFile } from './copy.js';
 import { fallocate, wakeFallocate } from './fallocate.js';
 import { canWriteQcow2v2, writeQcow2v2 } from './qcow2-create.js';
 import { readQcow2Header } from './qcow2-header.js';
+import { forgetProbe, keepProbe, keptProbe, wallClockNs } from './probe-cache.js';
 import {
   VIR_ERR_CONFIG_UNSUPPORTED,
   VIR_ERR_INVALID_ARG,
@@ -100,7 +101,10 @@ export async function probeVolume(name: string, path: string, signal?: AbortSign
     // a stat is microseconds in the kernel, less than a thread-pool round trip
     st = statSync(path, { bigint: true });
   } catch (e) {
-    if (isErrno(e, 'ENOENT') || isErrno(e, 'ELOOP')) return undefined;
+    if (isErrno(e, 'ENOENT') || isErrno(e, 'ELOOP')) {
+      forgetProbe(path);
+      return undefined;
+    }
     throw systemError(`cannot stat file '${path}'`, e);
   }
   const base = { name, key: path, path, perms: permsOf(st), timestamps: timestampsOf(st) };
@@ -109,13 +113,12 @@ export async function probeVolume(name: string, path: string, signal?: AbortSign
   }
   if (!st.isFile() && !st.isBlockDevice()) return undefined;
   const size = Number(st.size);
-  const info = st.isFile() ? await knownInfo(path, size, knownFormat) ?? (await qemuImgInfo(path, signal)) : await qemuImgInfo(path, signal);
   if (st.isBlockDevice()) {
+    const info = await qemuImgInfo(path, signal);
     const cap = info?.virtualSize ?? 0;
     return { ...base, type: 'block', format: info?.format ?? 'raw', capacity: cap, allocation: cap, physical: cap };
   }
-  let format = info?.format ?? 'raw';
-  if (format === 'raw' && !knownFormat && size >= 32774 && (await isIso(path))) format = 'iso';
+  const { info, format } = (await knownProbe(path, size, knownFormat)) ?? (await probeFile(path, st, size, signal));
   const vol: VolDef = {
     ...base,
     type: 'file',
@@ -134,6 +137,32 @@ export async function probeVolume(name: string, path: string, signal?: AbortSign
     }
   }
   return vol;
+}
+
+/** The format of a regular file as qemu-img sees it ('iso' for a raw ISO 9660 image). */
+interface FileProbe {
+  info: ImageInfo | undefined;
+  format: string;
+}
+
+/** Probes a regular file with qemu-img, or takes what it said before if the file is unchanged (probe-cache.ts). */
+async function probeFile(path: string, st: BigIntStats, size: number, signal?: AbortSignal): Promise<FileProbe> {
+  const kept = keptProbe<FileProbe>(path, st);
+  if (kept) return kept;
+  const at = wallClockNs();
+  const info = await qemuImgInfo(path, signal);
+  let format = info?.format ?? 'raw';
+  if (format === 'raw' && size >= 32774 && (await isIso(path))) format = 'iso';
+  const probe = { info, format };
+  // a failed qemu-img (missing, killed) is not an answer to keep
+  if (info) keepProbe(path, st, probe, at);
+  return probe;
+}
+
+/** A known format re-probed natively (see knownInfo), or undefined. */
+async function knownProbe(path: string, size: number, format: string | undefined): Promise<FileProbe | undefined> {
+  const info = await knownInfo(path, size, format);
+  return info ? { info, format: info.format } : undefined;
 }
 
 /**

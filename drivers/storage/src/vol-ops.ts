@@ -97,17 +97,21 @@ export class VolOps {
   }
 
   async storagePoolNumOfVolumes(ref: StoragePoolRef): Promise<number> {
-    return activePool(this.#s, ref).volumes.size;
+    const pool = activePool(this.#s, ref);
+    await pool.settled();
+    return pool.volumes.size;
   }
 
   async storagePoolListAllVolumes(ref: StoragePoolRef, flags: number): Promise<StorageVolRef[]> {
     checkFlags(flags, 0, 'storagePoolListAllVolumes');
     const pool = activePool(this.#s, ref);
+    await pool.settled();
     return [...pool.volumes.values()].filter((v) => !pool.building.has(v.name)).map((v) => volRef(pool, v));
   }
 
   async storageVolLookupByName(ref: StoragePoolRef, name: string): Promise<StorageVolRef> {
     const pool = activePool(this.#s, ref);
+    await pool.settled();
     const v = pool.volumes.get(name);
     if (!v) throw storageError(VIR_ERR_NO_STORAGE_VOL, `no storage vol with matching name '${name}'`);
     return volRef(pool, v);
@@ -115,6 +119,7 @@ export class VolOps {
 
   async storageVolLookupByKey(key: string): Promise<StorageVolRef> {
     for (const pool of this.#s.pools.values()) {
+      await pool.settled();
       if (!pool.active) continue;
       for (const v of pool.volumes.values()) if (v.key === key) return volRef(pool, v);
     }
@@ -124,6 +129,7 @@ export class VolOps {
   async storageVolLookupByPath(path: string): Promise<StorageVolRef> {
     const real = await realpath(path).catch(() => path);
     for (const pool of this.#s.pools.values()) {
+      await pool.settled();
       if (!pool.active) continue;
       for (const v of pool.volumes.values()) if (v.path === path || v.path === real) return volRef(pool, v);
     }
@@ -270,7 +276,7 @@ export class VolOps {
       ...opts,
       onFinish: async () => {
         finish();
-        await this.#afterUpload(pool);
+        this.#afterUpload(pool);
       },
     }).catch((e) => {
       finish();
@@ -295,7 +301,7 @@ export class VolOps {
   async storageVolUploadFromFile(ref: StorageVolRef, path: string, offset: number, length: number, flags: number, opts: JobOptions): Promise<void> {
     const { pool, vol } = this.#transferTarget(ref, 'upload', offset, length, flags);
     await this.#job(pool, () => uploadFromFile(path, vol.path, offset, length, opts));
-    await this.#afterUpload(pool);
+    this.#afterUpload(pool);
   }
 
   /** Fast path of StorageVol.downloadToFile: volume to file in the kernel (see file-transfer.ts). */
@@ -319,9 +325,24 @@ export class VolOps {
   }
 
   /** libvirt refreshes the pool after an upload and emits a refresh event. */
-  async #afterUpload(pool: PoolObj): Promise<void> {
-    await refreshPool(pool).catch(() => {});
-    this.#s.refreshed(pool);
+  /**
+   * Refreshes the pool after an upload and sends the refresh event, as libvirt does in a thread
+   * of its own (virStorageVolPoolRefreshThread): the upload has returned by then. The refresh
+   * holds the pool's lifecycle lock, and the pool's readers wait for it (PoolObj.settled), as
+   * libvirt's wait for the pool lock.
+   */
+  #afterUpload(pool: PoolObj): void {
+    const run: Promise<void> = pool
+      .locked(async () => {
+        if (!pool.active) return;
+        await refreshPool(pool).catch(() => {});
+        if (pool.active) this.#s.refreshed(pool);
+      })
+      .catch(() => {})
+      .then(() => {
+        if (pool.afterUpload === run) pool.afterUpload = undefined;
+      });
+    pool.afterUpload = run;
   }
 
   #checkRange(offset: number, length: number): void {

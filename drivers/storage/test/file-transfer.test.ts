@@ -105,6 +105,8 @@ describe('storage driver: file fast paths (uploadFromFile / downloadToFile)', fu
     // a whole file that fits: no error, pool refreshed
     await vol.uploadFromFile(f, { offset: MiB });
     assert.equal(await sha256File(join(dir, 'data.img'), MiB, data.length), await sha256File(f));
+    // the refresh after an upload runs after it returns, as libvirt's; the pool's readers wait for it
+    await pool.getInfo();
     await new Promise((r) => setImmediate(r));
     assert.ok(refreshes.includes('vkst-ft'), 'upload emits a pool refresh event');
     await fsp.rm(f);
