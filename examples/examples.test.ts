@@ -3,6 +3,9 @@
  */
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 function run(script: string, ...args: string[]): string {
@@ -43,5 +46,25 @@ describe('examples', () => {
       run('./custom-driver.ts'),
       'type: Hello\nhello state 1\nhello state 3\nreboot: this function is not supported by the connection driver: virDomainReboot\n',
     );
+  });
+
+  it('storage-volumes.ts creates, uploads, clones, downloads and removes volumes in a dir pool', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vk-example-storage-'));
+    try {
+      assert.equal(
+        run('./storage-volumes.ts', dir),
+        [
+          'created disk.img: capacity 8388608, allocation 0',
+          'uploaded 4194304 bytes (100%)',
+          'cloned to copy.qcow2: format qcow2, capacity 8388608',
+          'download equals upload: true',
+          'volumes left: 0, refresh events: 1',
+          '',
+        ].join('\n'),
+      );
+      assert.deepEqual(readdirSync(join(dir, 'pool')), [], 'no volume file left in the pool');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
