@@ -41,8 +41,9 @@ let noXfsIo = false;
  * than copy_file_range here, 127 against 137 ms for 512 MiB, and the same size rule as
  * WRITE_MAX) in a leased co-process. Both files are named by our open descriptors in /proc, so
  * no path needs quoting for xfs_io's command parser. Every step is queued at once; progress is
- * reported as each answers, and an abort or error kills the co-process. Returns false (having
- * having copied nothing for sure) when xfs_io cannot be used or its first step fails, and the caller copies by itself.
+ * reported as each answers, and an abort or error kills the co-process. Returns false when
+ * xfs_io cannot be used or its first step fails; the caller then copies by itself, from the
+ * start.
  */
 async function copyWithXfsIo(src: FileHandle, dst: FileHandle, dstPath: string, srcOff: number, dstOff: number, length: number, opts: JobOptions, what: string): Promise<boolean> {
   if (noXfsIo) return false;
@@ -76,10 +77,10 @@ async function copyWithXfsIo(src: FileHandle, dst: FileHandle, dstPath: string, 
         return false;
       }
       if (!r.out.includes(`wrote ${n}/${n} bytes`)) {
-        io.kill();
         // the error text travels on stderr, which may trail the answer on stdout
         if (!r.err) await new Promise((res) => setTimeout(res, 20));
         const msg = (r.err + io.takeStderr()).trim().split('\n')[0]?.replace(/^pwrite: /, '');
+        io.kill();
         // a first step that failed (xfs_io could not open a file, ...): the chunked copy
         // starts over and reports any error as Node saw it
         if (copied === 0) return false;
