@@ -3,9 +3,10 @@
  * downloadToFile; beyond libvirt): the bytes move file to file in a helper process (cp, or a
  * pooled xfs_io) instead of through Node buffers.
  *
- * - A whole-volume download into a file that does not exist yet is `cp --reflink=auto
- *   --sparse=auto`: a reflink where the file system has them, else copy_file_range with holes
- *   kept. The new file gets the mode a fresh 0666 file gets (as virsh creates it), not the
+ * - A whole-volume download into a file that does not exist yet, from a volume with holes or
+ *   on a file system that may have reflinks, is `cp --reflink=auto --sparse=auto`: a reflink
+ *   where the file system has them, else copy_file_range with holes kept. Every download
+ *   creates its file with the mode a fresh 0666 file gets (as virsh creates it), not the
  *   volume's.
  * - Every other regular-file to regular-file transfer (ranges, uploads, existing download
  *   targets, truncated first as virsh does) is `pwrite -i` of a pooled `xfs_io` co-process
@@ -18,7 +19,7 @@
  * A download that fails or is aborted removes the destination file if it created it (virsh
  * does the same); no temporary files are used.
  */
-import { constants, createReadStream, createWriteStream, promises as fsp } from 'node:fs';
+import { constants, createReadStream, createWriteStream, promises as fsp, statfsSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { execa } from 'execa';
@@ -96,10 +97,23 @@ async function copyWithXfsIo(src: FileHandle, dst: FileHandle, dstPath: string, 
   }
 }
 
-/** The file type of an open handle: 'file', 'block' or 'other'. */
-async function kindOf(fh: FileHandle): Promise<{ kind: 'file' | 'block' | 'other'; size: number }> {
+/** The file type of an open handle: 'file', 'block' or 'other'; `holes` when a regular file has fewer blocks than bytes. */
+async function kindOf(fh: FileHandle): Promise<{ kind: 'file' | 'block' | 'other'; size: number; holes: boolean }> {
   const st = await fh.stat();
-  return { kind: st.isFile() ? 'file' : st.isBlockDevice() ? 'block' : 'other', size: st.size };
+  return { kind: st.isFile() ? 'file' : st.isBlockDevice() ? 'block' : 'other', size: st.size, holes: st.isFile() && st.blocks * 512 < st.size };
+}
+
+/** statfs f_type of file systems that never share extents between files (no reflink): ext2/3/4, tmpfs. */
+const NO_REFLINK_FS = new Set([0xef53, 0x01021994]);
+
+/** Whether the file system holding `path` may clone files by reflink (unknown: yes). */
+function mayReflink(path: string): boolean {
+  try {
+    // statfs is microseconds in the kernel, less than a thread-pool round trip
+    return !NO_REFLINK_FS.has(statfsSync(path).type);
+  } catch {
+    return true;
+  }
 }
 
 /** Size of a regular file or block device open as `fh` (block devices report st_size 0). */
@@ -130,8 +144,10 @@ export async function downloadToFile(volPath: string, dstPath: string, offset: n
       if (isErrno(e, 'ENOENT')) return undefined;
       throw systemError(`cannot create ${dstPath}`, e);
     });
-    if (s.kind === 'file' && !existing && offset === 0 && end === size) {
-      // whole volume into a new file: cp (reflink or copy_file_range, holes kept)
+    if (s.kind === 'file' && !existing && offset === 0 && end === size && (s.holes || mayReflink(volPath))) {
+      // whole volume into a new file, where holes are to be kept or a reflink may do: cp
+      // (reflink or copy_file_range, holes kept); otherwise the co-process copy below, which
+      // needs no process start
       const mode = await freshFileMode(dstPath);
       created = true;
       await copyWithCp(volPath, dstPath, total, opts);

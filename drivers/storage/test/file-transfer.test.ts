@@ -68,6 +68,21 @@ describe('storage driver: file fast paths (uploadFromFile / downloadToFile)', fu
     await fsp.rm(f);
   });
 
+  it('downloads a volume with holes whole into a new file with its holes kept', async () => {
+    const sparse = await pool.createVolXML(volXML('holes.img', 64 * MiB, { allocation: 0 }));
+    const fh = await fsp.open(join(dir, 'holes.img'), 'r+');
+    await fh.write(randomBytes(MiB), 0, MiB, 32 * MiB);
+    await fh.close();
+    const f = join(out, 'holes.bin');
+    await sparse.downloadToFile(f);
+    assert.equal(await sha256File(f), await sha256File(join(dir, 'holes.img')));
+    assert.equal(statSync(f).size, 64 * MiB);
+    assert.ok(statSync(f).blocks * 512 <= 2 * MiB, `holes kept (${statSync(f).blocks * 512} bytes allocated)`);
+    assert.equal(statSync(f).mode & 0o777, 0o666 & ~process.umask());
+    await fsp.rm(f);
+    await sparse.delete();
+  });
+
   it('downloads a range into an existing file, which is truncated first', async () => {
     const f = join(out, 'range.bin');
     writeFileSync(f, Buffer.alloc(300 * MiB, 7));
