@@ -7,10 +7,19 @@
  * fast path; the goals are judged on the file path, which vksh vol-upload/vol-download use.
  * libvirt is driven through python3-libvirt (no virsh process per operation), virtkit through a
  * Node worker (storage-worker.ts, bundled with esbuild and run by plain node): each side's
- * operations are timed in a client process of its own. libvirtd is started when not running and stopped again afterwards if we started it.
+ * operations are timed in a client process of its own. libvirtd is started when not running
+ * and stopped again afterwards if we started it.
+ *
+ * Method: every timed operation starts after a sync(2); per repetition and operation the
+ * contenders (virtkit's variants, libvirt, and cp for the 512 MiB ones) run in an order that
+ * rotates from one repetition to the next; each 512 MiB group starts after an untimed cp of
+ * 512 MiB that is then deleted, so that every timed transfer follows a deletion (see below).
+ * Medians show the typical cost, the best of N the intrinsic one; the VERBOSE variable prints
+ * every sample.
  *
  * Run: npm run bench -- storage      (VIRTKIT_BENCH_REPS=N repetitions, default 12;
- *      VIRTKIT_BENCH_OPS=create-raw-1G-alloc,... for some operations only)
+ *      VIRTKIT_BENCH_OPS=create-raw-1G-alloc,... for some operations only;
+ *      VIRTKIT_BENCH_VERBOSE=1 for every sample)
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createInterface } from 'node:readline';
