@@ -4,13 +4,14 @@
  * with volumes created or deleted while it scanned.
  */
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, promises as fsp, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, promises as fsp, readFileSync, writeFileSync, type BigIntStats } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { connect, type Connection, type StoragePool } from '@virtkit/core';
 import { requireHost, which } from '../../../test/support/host.js';
 import { parsePool } from '../src/xml-adapter.js';
 import { PoolObj } from '../src/pool-registry.js';
+import { keepProbe, keptProbe, wallClockNs } from '../src/probe-cache.js';
 import type { VolDef } from '../src/types.js';
 import { dirPoolXML, rmrf, tempDir, volXML } from './helpers.js';
 
@@ -62,14 +63,10 @@ describe('storage driver: refresh', function () {
 
   it('probes with qemu-img only the files that are new or changed since their last probe', async () => {
     for (const n of ['a.img', 'b.img', 'c.img']) await fsp.writeFile(join(dir, n), Buffer.alloc(MiB, n));
-    // files changed in the last 100 ms before a probe are probed again next time (racy stamps)
-    await pool.refresh();
-    assert.deepEqual(probes().sort(), ['a.img', 'b.img', 'c.img']);
-    await pool.refresh();
-    assert.deepEqual(probes().sort(), ['a.img', 'b.img', 'c.img'], 'just-written files are probed again');
+    // older than the racy window (100 ms) when probed, so what qemu-img says is kept
     await settle(150);
     await pool.refresh();
-    probes();
+    assert.deepEqual(probes().sort(), ['a.img', 'b.img', 'c.img']);
     await pool.refresh();
     assert.deepEqual(probes(), [], 'nothing changed, nothing probed');
 
@@ -87,6 +84,19 @@ describe('storage driver: refresh', function () {
     assert.equal((await b.getInfo()).capacity, 64 * MiB);
     for (const n of ['a.img', 'b.img', 'c.img']) await (await pool.lookupStorageVolByName(n)).delete();
     probes();
+  });
+
+  it('keeps no probe of a file changed in the 100 ms before it, nor of a block device', () => {
+    const now = wallClockNs();
+    const st = (ageNs: bigint, file = true) =>
+      ({ isFile: () => file, dev: 1n, ino: 2n, size: 3n, mtimeNs: now - ageNs, ctimeNs: now - ageNs }) as unknown as BigIntStats;
+    keepProbe('/racy', st(50_000_000n), 'racy', now);
+    assert.equal(keptProbe('/racy', st(50_000_000n)), undefined, 'changed 50 ms before the probe');
+    keepProbe('/old', st(200_000_000n), 'old', now);
+    assert.equal(keptProbe('/old', st(200_000_000n)), 'old', 'changed 200 ms before the probe');
+    assert.equal(keptProbe('/old', st(100_000_000n)), undefined, 'a new stamp: probed again');
+    keepProbe('/dev/loop9', st(200_000_000n, false), 'dev', now);
+    assert.equal(keptProbe('/dev/loop9', st(200_000_000n, false)), undefined, 'block devices are always probed');
   });
 
   it('refreshes after an upload once the upload has returned; readers wait for that refresh', async () => {
