@@ -27,9 +27,11 @@ export {
   BUILTIN_DRIVERS,
   BUILTIN_SECONDARY_DRIVERS,
   loadBuiltinDriver,
+  provideBuiltinDriver,
   registerDriver,
   registeredDrivers,
   unregisterDriver,
+  type BuiltinDriverModuleLoader,
 } from './registry.js';
 export { SPI_METHODS, SPI_METHOD_NAMES, errorDomainOfApi } from './api-table.js';
 export type { DriverFamilies, Family, SpiMethodInfo, SpiMethodName, SpiMethods } from './api-table.js';

@@ -23,11 +23,16 @@ export const BUILTIN_SECONDARY_DRIVERS: Readonly<Record<string, readonly string[
   '@virtkit/driver-storage': Object.freeze(['qemu', 'lxc', 'uml']),
 });
 
+/** Loads the module of a built-in driver package (`{ driver }`), as `import(spec)` would. */
+export type BuiltinDriverModuleLoader = () => Promise<{ driver?: unknown }>;
+
 interface RegistryState {
   primaries: Map<string, VirtDriver>;
   secondaries: VirtDriver[];
   /** Import outcome per built-in package: the driver, or why it is unavailable. */
   builtinCache: Map<string, Promise<VirtDriver | Error>>;
+  /** Modules of built-in packages supplied by the application (see provideBuiltinDriver). */
+  provided?: Map<string, BuiltinDriverModuleLoader>;
   warnedBroken: Set<string>;
 }
 
@@ -44,6 +49,8 @@ const state: RegistryState = ((globalThis as Record<symbol, unknown>)[STATE_KEY]
     warnedBroken: new Set(),
   } satisfies RegistryState) as RegistryState;
 const { primaries, secondaries, builtinCache, warnedBroken } = state;
+// a state made by an older copy of core has no such map
+const provided = (state.provided ??= new Map());
 
 function validate(driver: VirtDriver): void {
   const ok =
@@ -68,6 +75,18 @@ export function registerDriver(driver: VirtDriver): void {
   validate(driver);
   for (const scheme of driver.schemes) primaries.set(scheme, driver);
   if (typeof driver.accepts === 'function' && !secondaries.includes(driver)) secondaries.push(driver);
+}
+
+/**
+ * Supplies the module of the built-in driver package `spec` (a key of BUILTIN_DRIVERS or
+ * BUILTIN_SECONDARY_DRIVERS): the registry calls `load` where it would `import(spec)`, on first
+ * use, and treats the result as that package. For bundled applications, which carry the
+ * drivers inside the bundle and cannot import packages by name: `load` is typically
+ * `() => import('@virtkit/driver-qemu')`, which a bundler resolves at build time. Only a
+ * package not loaded yet is affected.
+ */
+export function provideBuiltinDriver(spec: string, load: BuiltinDriverModuleLoader): void {
+  provided.set(spec, load);
 }
 
 /** Removes a driver registered with registerDriver() (built-ins come back on next use). */
@@ -99,9 +118,10 @@ function isMissingPackage(err: unknown, spec: string): boolean {
 async function importBuiltin(spec: string): Promise<VirtDriver | Error> {
   let mod: { driver?: VirtDriver };
   try {
+    const load = provided.get(spec);
     // A string variable, so neither tsc nor bundlers turn this into a static dependency.
     const target: string = spec;
-    mod = (await import(target)) as { driver?: VirtDriver };
+    mod = (await (load ? load() : import(target))) as { driver?: VirtDriver };
   } catch (err) {
     if (isMissingPackage(err, spec)) return new Error(`driver package '${spec}' is not installed`);
     // The package exists but fails to load: a bug worth surfacing, not a missing driver.

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import {
   connect,
   loadBuiltinDriver,
+  provideBuiltinDriver,
   registerDriver,
   registeredDrivers,
   unregisterDriver,
@@ -49,6 +50,23 @@ describe('core registry and connect()', () => {
     const result = await loadBuiltinDriver('@virtkit/driver-does-not-exist');
     assert.ok(result instanceof Error);
     assert.match(result.message, /is not installed/);
+  });
+
+  it('uses a module the application provides for a built-in package instead of importing it (bundles)', async () => {
+    const fake = fakeDriver('fake-reg-provided');
+    let loads = 0;
+    provideBuiltinDriver('@virtkit/driver-provided-by-bundle', async () => {
+      loads++;
+      return { driver: fake.driver };
+    });
+    try {
+      assert.equal(await loadBuiltinDriver('@virtkit/driver-provided-by-bundle'), fake.driver);
+      assert.equal(await loadBuiltinDriver('@virtkit/driver-provided-by-bundle'), fake.driver);
+      assert.equal(loads, 1, 'loaded once, on first use');
+      assert.ok(registeredDrivers().includes(fake.driver));
+    } finally {
+      unregisterDriver(fake.driver);
+    }
   });
 
   it('rejects an aborted open, and makes open failures VirtErrors', async () => {

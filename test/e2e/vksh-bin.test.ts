@@ -29,7 +29,7 @@ describe('vksh bin (bundled, real processes)', function () {
   this.timeout(60000);
 
   before(function () {
-    if (existsSync(join(cli, 'dist', 'vksh.cjs'))) return;
+    if (existsSync(join(cli, 'dist', 'vksh.cjs')) && existsSync(join(cli, 'dist', 'vksh-drivers.cjs'))) return;
     // A test run without `npm run build` builds the bundle rather than assume it.
     const b = spawnSync(process.execPath, [join(cli, 'bundle', 'build.mjs')], { cwd: cli, encoding: 'utf8' });
     assert.equal(b.status, 0, b.stderr);
@@ -61,6 +61,23 @@ describe('vksh bin (bundled, real processes)', function () {
     assert.equal(vksh(['-c', 'test:///default', 'list', '--all'], undefined, env).stderr, 'vksh: loading vksh\n');
     assert.equal(vksh(['-c', 'test:///default', 'dumpxml test'], undefined, env).stderr, 'vksh: loading vksh\nvksh: loading vksh-xml\n');
     assert.equal(vksh(['-c', 'test:///default', 'help list'], undefined, env).stderr, 'vksh: loading vksh\nvksh: loading vksh-help\n');
+  });
+
+  it('runs qemu:// and storage:// URIs from the bundle, loading its drivers chunk', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vksh-bin-drivers-'));
+    try {
+      const env = { VKSH_TRACE_LOAD: '1' };
+      const q = vksh(['-c', `qemu:///embed?root=${join(dir, 'q')}`, 'list --all; pool-list --all'], undefined, env);
+      assert.equal(q.status, 0, q.stderr);
+      assert.equal(q.stderr, 'vksh: loading vksh\nvksh: loading vksh-drivers\n');
+      assert.equal(q.stdout, ' Id   Name   State\n--------------------\n\n Name   State   Autostart\n---------------------------\n\n');
+      const s = vksh(['-c', `storage:///embed?root=${join(dir, 's')}`, 'pool-list --all'], undefined, env);
+      assert.equal(s.status, 0, s.stderr);
+      assert.equal(s.stderr, 'vksh: loading vksh\nvksh: loading vksh-drivers\n');
+      assert.equal(s.stdout, ' Name   State   Autostart\n---------------------------\n\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('loads its XML and help chunks on first use, with the same output as in-process vksh', async () => {

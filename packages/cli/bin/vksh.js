@@ -34,11 +34,15 @@ function requestedURI(argv) {
   return process.env.VIRTKIT_DEFAULT_URI || process.env.LIBVIRT_DEFAULT_URI || undefined;
 }
 
-// The bundle carries the test driver only. Other drivers load from node_modules, and must see
-// the same core as vksh: those URIs (and the default one, found by probing) run the unbundled
-// build. (Node 20 also drops dynamic import() support from code restored from a code cache.)
+// The bundle carries the test driver, and the QEMU and storage drivers in a chunk. Other
+// drivers load from node_modules, and must see the same core as vksh: those URIs (and the
+// default one, found by probing) run the unbundled build. (Node 20 also drops dynamic
+// import() support from code restored from a code cache.)
 const uri = requestedURI(process.argv.slice(2));
-if (uri === undefined || !/^test(\+[^:]*)?:/i.test(uri)) {
+const bundled = /^(qemu|storage)(\+[^:]*)?:/i.test(uri ?? '')
+  ? fs.existsSync(path.join(__dirname, '..', 'dist', 'vksh-drivers.cjs')) // a bundle built before the chunk existed: unbundled
+  : /^test(\+[^:]*)?:/i.test(uri ?? '');
+if (!bundled) {
   import(path.join(__dirname, '..', 'dist', 'run.js'));
   return;
 }

@@ -112,6 +112,9 @@ const jsonTables = {
 const CHUNKS = [
   { name: 'vksh-xml', filter: /^@virtkit\/xml$/, entry: '@virtkit/xml', shared: ['@virtkit/core'] },
   { name: 'vksh-help', filter: /command-help(\.js|\.ts)?$/, entry: join(pkg, 'src', 'command-help.ts'), shared: [] },
+  // the QEMU and storage drivers with what they use, @virtkit/xml included (a copy: sharing
+  // the XML chunk's stand-ins would give them proxies for constants); one core for all
+  { name: 'vksh-drivers', filter: /^\.\/drivers\.js$/, entry: join(pkg, 'bundle', 'drivers.ts'), shared: ['@virtkit/core'], lazyBuiltins: false },
 ];
 
 const common = {
@@ -139,7 +142,10 @@ async function buildChunk(chunk) {
     if (new RegExp(`import\\s*\\*\\s*as\\s*\\S+\\s*from\\s*${JSON.stringify(JSON.stringify(spec)).slice(1, -1)}`).test(text)) return undefined;
     return [...used].filter(Boolean);
   });
-  await build({ ...common, stdin: entry, format: 'cjs', outfile: join(dist, `${chunk.name}.cjs`), external: chunk.shared, plugins: [lazyBuiltins] });
+  // the drivers chunk takes Node builtins as they are (execa reads os.constants); it is not on
+  // the path of a test:///default start, which the stand-ins are for
+  const plugins = chunk.lazyBuiltins === false ? [] : [lazyBuiltins];
+  await build({ ...common, stdin: entry, format: 'cjs', outfile: join(dist, `${chunk.name}.cjs`), external: chunk.shared, plugins });
   return { names, imports };
 }
 

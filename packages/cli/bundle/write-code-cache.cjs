@@ -2,15 +2,20 @@
  * Bundle step 2: runs the bundled vksh with VKSH_WRITE_CODE_CACHE naming the script whose V8
  * code cache a run stores, so each cache holds the functions a typical use compiles:
  * `list --all` on test:///default for the bundle, XML documents dumped for the XML chunk,
- * `help` for the help chunk. Without the caches vksh still works, only slower to start.
+ * `help` for the help chunk, domain and pool lists on an empty qemu:///embed root for the
+ * drivers chunk. Without the caches vksh still works, only slower to start.
  */
 'use strict';
 const { spawnSync } = require('node:child_process');
-const { rmSync } = require('node:fs');
+const { mkdtempSync, rmSync } = require('node:fs');
+const { tmpdir } = require('node:os');
 const path = require('node:path');
 
 const bin = path.join(__dirname, '..', 'bin', 'vksh.js');
+// an empty embed root: the drivers chunk's run needs no QEMU and leaves nothing behind
+const root = mkdtempSync(path.join(tmpdir(), 'vksh-cache-'));
 const RUNS = [
+  ['vksh-drivers', ['-c', `qemu:///embed?root=${root}`, 'list --all; pool-list --all']],
   // the XML and help chunks first: the bundle's own cache comes from the last, typical run
   ['vksh-xml', ['-c', 'test:///default', 'dumpxml test; net-dumpxml default; pool-dumpxml default-pool; dumpxml --inactive test']],
   ['vksh-help', ['-c', 'test:///default', 'help list']],
@@ -29,4 +34,5 @@ for (const [name, args] of RUNS) {
     failed = true;
   }
 }
+rmSync(root, { recursive: true, force: true });
 if (failed) process.exitCode = 0; // the bin works without its caches
