@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, promises as fsp } from 'node:fs';
+import { mkdirSync, promises as fsp, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
@@ -85,6 +85,24 @@ describe('storage driver: pooled xfs_io co-processes for file transfers', functi
     await vol.delete();
     await fsp.rm(f);
     await fsp.rm(back);
+  });
+
+  it('clones a volume without holes through the co-process: same bytes, progress, no temporary file left', async () => {
+    const f = join(work, 'clone-src.bin');
+    await writeRandom(f, 70 * MiB);
+    const src = await pool.createVolXML(volXML('clone-src.img', 70 * MiB, { allocation: 70 * MiB }));
+    await src.uploadFromFile(f);
+    const base = coProcesses();
+    const seen: number[] = [];
+    const clone = await pool.createVolXMLFrom(volXML('clone-dst.img', 70 * MiB), src, 0, { onProgress: (d) => seen.push(d) });
+    assert.equal(await sha256File(join(work, 'pool', 'clone-dst.img')), await sha256File(f));
+    assert.deepEqual(seen.slice(-1), [70 * MiB]);
+    assert.ok(seen.includes(64 * MiB), 'progress after the first 64 MiB step');
+    assert.ok(coProcesses().length <= base.length + 1);
+    assert.deepEqual(readdirSync(join(work, 'pool')).filter((n) => n.startsWith('.')), [], 'no temporary file left');
+    await clone.delete();
+    await src.delete();
+    await fsp.rm(f);
   });
 
   it('ends the co-processes when the last storage connection closes; idle ones never keep a program alive', async () => {
