@@ -4,7 +4,7 @@
  * errors that name the destination; and whether a file system may clone by reflink (then cp
  * is the better tool).
  */
-import { statfsSync } from 'node:fs';
+import { readlinkSync, statfsSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import type { JobOptions } from '@virtkit/core';
 import { VIR_ERR_SYSTEM_ERROR } from './constants.js';
@@ -16,6 +16,25 @@ const STEP = 64 * 1024 * 1024;
 
 /** Whether xfs_io could not be started (then the chunked copy is used). */
 let noXfsIo = false;
+
+/** Whether /proc/<our pid> is this process; undefined until first asked. */
+let procIsOurs: boolean | undefined;
+
+/**
+ * `/proc/<pid>/fd/`, the directory naming our open descriptors for the co-process, or
+ * undefined when /proc shows another PID namespace than ours (a container given the host's
+ * /proc): there, our pid could name another process.
+ */
+function ownFdDir(): string | undefined {
+  if (procIsOurs === undefined) {
+    try {
+      procIsOurs = readlinkSync('/proc/self') === String(process.pid);
+    } catch {
+      procIsOurs = false;
+    }
+  }
+  return procIsOurs ? `/proc/${process.pid}/fd/` : undefined;
+}
 
 /**
  * Copies `length` bytes at `srcOff` of the open regular file `src` to `dstOff` of the open
@@ -29,10 +48,10 @@ let noXfsIo = false;
  */
 export async function copyWithXfsIo(src: FileHandle, dst: FileHandle, dstPath: string, srcOff: number, dstOff: number, length: number, opts: JobOptions, what: string): Promise<boolean> {
   throwIfAborted(opts.signal, what);
-  if (noXfsIo) return false;
+  const fd = ownFdDir();
+  if (noXfsIo || !fd) return false;
   if (length === 0) return true;
   const step = Math.max(STEP, Math.ceil(length / 1024 / 4096) * 4096);
-  const fd = `/proc/${process.pid}/fd/`;
   const io = leaseXfsIo();
   const onAbort = () => io.kill();
   opts.signal?.addEventListener('abort', onAbort, { once: true });
