@@ -8,11 +8,11 @@
  *   - the floor: a bare `qemu-system-x86_64 -S` spawn until QMP answers and `cont` returns;
  *   - scale: 50 running guests, listAllDomains + getInfo of all, and the process RSS.
  * Then prints ratios against issue 6's goals. Starts `libvirtd -d` / `virtlogd -d` when they
- * are not running, and (root only) gives /dev/kvm Debian's usual group kvm, mode 0660, so
+ * are not running (and stops them again at the end), and (root only) gives /dev/kvm Debian's usual group kvm, mode 0660, so
  * libvirt's unprivileged QEMU can open it.
  */
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
-import { existsSync, linkSync, mkdtempSync, rmSync, statSync, writeFileSync, chmodSync, chownSync } from 'node:fs';
+import { existsSync, linkSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, chmodSync, chownSync } from 'node:fs';
 import { createServer, connect as netConnect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -39,11 +39,29 @@ function pgrep(name: string): boolean {
   return spawnSync('pgrep', ['-x', name]).status === 0;
 }
 
+/** The libvirt daemons this run started, stopped again at its end (libvirtd first). */
+const startedDaemons: string[] = [];
+
+/** Stops the daemons prepareLibvirt started, by the pid files they write. */
+function stopStartedDaemons(): void {
+  for (const daemon of startedDaemons.splice(0).reverse()) {
+    try {
+      const pid = Number(readFileSync(`/run/${daemon}.pid`, 'utf8').trim());
+      if (pid > 0) process.kill(pid, 'SIGTERM');
+    } catch {
+      // gone already
+    }
+  }
+}
+
 function prepareLibvirt(): string | undefined {
   if (!existsSync('/usr/sbin/libvirtd')) return 'libvirtd is not installed';
   if (process.getuid?.() !== 0) return 'libvirt side needs root (qemu:///system)';
-  if (!pgrep('virtlogd')) spawnSync('virtlogd', ['-d']);
-  if (!pgrep('libvirtd')) spawnSync('libvirtd', ['-d']);
+  for (const daemon of ['virtlogd', 'libvirtd']) {
+    if (pgrep(daemon)) continue;
+    spawnSync(daemon, ['-d']);
+    startedDaemons.push(daemon);
+  }
   try {
     const st = statSync('/dev/kvm');
     const kvmGid = Number(execFileSync('getent', ['group', 'kvm'], { encoding: 'utf8' }).split(':')[2]);
@@ -289,6 +307,7 @@ async function main(): Promise<void> {
     }
     console.log(failures.length ? `\ngoals not met: ${failures.join(', ')}` : '\nall goals met');
   } finally {
+    stopStartedDaemons();
     rmSync(dir, { recursive: true, force: true });
   }
 }
