@@ -163,17 +163,20 @@ async function copyWithCp(src: string, dst: string, size: number, opts: CopyOpti
   }
 }
 
-/** Copies `srcPath` into the new file `tmp` in an xfs_io co-process; false (nothing left at `tmp`) when it cannot. */
-async function copyInCoProcess(srcPath: string, tmp: string, dstPath: string, size: number, opts: CopyOptions): Promise<boolean> {
+/**
+ * Opens `srcPath`, creates the new file `dstPath` (mode 0600) and runs `copy` on both; the new
+ * file is removed again when `copy` fails or returns false.
+ */
+async function copyIntoNewFile(srcPath: string, dstPath: string, copy: (src: FileHandle, dst: FileHandle) => Promise<boolean>): Promise<boolean> {
   const s = await fsp.open(srcPath, 'r');
   let copied = false;
   try {
-    const d = await fsp.open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
+    const d = await fsp.open(dstPath, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
     try {
-      copied = await copyWithXfsIo(s, d, dstPath, 0, 0, size, opts, opts.what ?? 'copy');
+      copied = await copy(s, d);
     } finally {
       await d.close();
-      if (!copied) await fsp.rm(tmp, { force: true });
+      if (!copied) await fsp.rm(dstPath, { force: true });
     }
   } finally {
     await s.close();
@@ -181,18 +184,16 @@ async function copyInCoProcess(srcPath: string, tmp: string, dstPath: string, si
   return copied;
 }
 
+/** Copies `srcPath` into the new file `tmp` in an xfs_io co-process; false (nothing left at `tmp`) when it cannot. */
+function copyInCoProcess(srcPath: string, tmp: string, dstPath: string, size: number, opts: CopyOptions): Promise<boolean> {
+  return copyIntoNewFile(srcPath, tmp, (s, d) => copyWithXfsIo(s, d, dstPath, 0, 0, size, opts, opts.what ?? 'copy'));
+}
+
 /** The fallback: a sparse-aware chunked copy into the new file `dst`. */
 async function copyChunked(srcPath: string, dstPath: string, size: number, opts: CopyOptions): Promise<void> {
-  const s = await fsp.open(srcPath, 'r');
-  try {
-    const d = await fsp.open(dstPath, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
-    try {
-      await copyData(s, d, size, { ...opts, sparse: opts.sparse ?? true });
-      await d.truncate(size);
-    } finally {
-      await d.close();
-    }
-  } finally {
-    await s.close();
-  }
+  await copyIntoNewFile(srcPath, dstPath, async (s, d) => {
+    await copyData(s, d, size, { ...opts, sparse: opts.sparse ?? true });
+    await d.truncate(size);
+    return true;
+  });
 }

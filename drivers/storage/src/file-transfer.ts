@@ -30,6 +30,16 @@ import { deviceSize, openDownload, openUpload } from './stream.js';
 import { aborted, isErrno, storageError, systemError, throwIfAborted } from './util.js';
 import { copyWithXfsIo, mayReflink } from './xfs-copy.js';
 
+/**
+ * Copies `length` bytes from `srcOff` of `src` to `dstOff` of `dst` (named `dstPath` in errors):
+ * in the xfs_io co-process when both are regular files (`regular`), else (or when it cannot)
+ * with the chunked copy, whose errors become "cannot copy to '<dstPath>': ...".
+ */
+async function copyRange(src: FileHandle, dst: FileHandle, dstPath: string, srcOff: number, dstOff: number, length: number, regular: boolean, opts: JobOptions, what: string): Promise<void> {
+  if (regular && (await copyWithXfsIo(src, dst, dstPath, srcOff, dstOff, length, opts, what))) return;
+  await copyData(src, dst, length, { ...opts, srcOffset: srcOff, dstOffset: dstOff, length, what }).catch((e) => Promise.reject(systemError(`cannot copy to '${dstPath}'`, e)));
+}
+
 /** The file type of an open handle: 'file', 'block' or 'other'; `holes` when a regular file has fewer blocks than bytes. */
 async function kindOf(fh: FileHandle): Promise<{ kind: 'file' | 'block' | 'other'; size: number; holes: boolean }> {
   const st = await fh.stat();
@@ -85,8 +95,7 @@ export async function downloadToFile(volPath: string, dstPath: string, offset: n
     const dst = await fsp.open(dstPath, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC, 0o666).catch((e) => Promise.reject(systemError(`cannot create ${dstPath}`, e)));
     created = !existing;
     try {
-      if (s.kind === 'file' && (await copyWithXfsIo(src, dst, dstPath, offset, 0, total, opts, what))) return;
-      await copyData(src, dst, total, { ...opts, srcOffset: offset, dstOffset: 0, length: total, what }).catch((e) => Promise.reject(systemError(`cannot copy to '${dstPath}'`, e)));
+      await copyRange(src, dst, dstPath, offset, 0, total, s.kind === 'file', opts, what);
     } finally {
       await dst.close();
     }
@@ -156,9 +165,7 @@ export async function uploadFromFile(srcPath: string, volPath: string, offset: n
     }
     try {
       const d = await kindOf(dst);
-      if (!(s.kind === 'file' && d.kind === 'file' && (await copyWithXfsIo(src, dst, volPath, 0, offset, n, opts, what)))) {
-        await copyData(src, dst, n, { ...opts, srcOffset: 0, dstOffset: offset, length: n, what }).catch((e) => Promise.reject(systemError(`cannot copy to '${volPath}'`, e)));
-      }
+      await copyRange(src, dst, volPath, 0, offset, n, s.kind === 'file' && d.kind === 'file', opts, what);
     } finally {
       await dst.close();
     }

@@ -118,7 +118,8 @@ export async function probeVolume(name: string, path: string, signal?: AbortSign
     const cap = info?.virtualSize ?? 0;
     return { ...base, type: 'block', format: info?.format ?? 'raw', capacity: cap, allocation: cap, physical: cap };
   }
-  const { info, format } = (await knownProbe(path, size, knownFormat)) ?? (await probeFile(path, st, size, signal));
+  const known = await knownInfo(path, size, knownFormat);
+  const { info, format } = known ? { info: known, format: known.format } : await probeFile(path, st, signal);
   const vol: VolDef = {
     ...base,
     type: 'file',
@@ -146,23 +147,17 @@ interface FileProbe {
 }
 
 /** Probes a regular file with qemu-img, or takes what it said before if the file is unchanged (probe-cache.ts). */
-async function probeFile(path: string, st: BigIntStats, size: number, signal?: AbortSignal): Promise<FileProbe> {
+async function probeFile(path: string, st: BigIntStats, signal?: AbortSignal): Promise<FileProbe> {
   const kept = keptProbe<FileProbe>(path, st);
   if (kept) return kept;
   const at = wallClockNs();
   const info = await qemuImgInfo(path, signal);
   let format = info?.format ?? 'raw';
-  if (format === 'raw' && size >= 32774 && (await isIso(path))) format = 'iso';
+  if (format === 'raw' && st.size >= 32774n && (await isIso(path))) format = 'iso';
   const probe = { info, format };
   // a failed qemu-img (missing, killed) is not an answer to keep
   if (info) keepProbe(path, st, probe, at);
   return probe;
-}
-
-/** A known format re-probed natively (see knownInfo), or undefined. */
-async function knownProbe(path: string, size: number, format: string | undefined): Promise<FileProbe | undefined> {
-  const info = await knownInfo(path, size, format);
-  return info ? { info, format: info.format } : undefined;
 }
 
 /**

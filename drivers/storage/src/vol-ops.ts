@@ -324,7 +324,6 @@ export class VolOps {
     return { pool, vol };
   }
 
-  /** libvirt refreshes the pool after an upload and emits a refresh event. */
   /**
    * Refreshes the pool after an upload and sends the refresh event, as libvirt does in a thread
    * of its own (virStorageVolPoolRefreshThread): the upload has returned by then. The refresh

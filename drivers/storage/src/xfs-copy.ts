@@ -79,13 +79,16 @@ export async function copyWithXfsIo(src: FileHandle, dst: FileHandle, dstPath: s
         return false;
       }
       if (!r.out.includes(`wrote ${n}/${n} bytes`)) {
+        // a first step that failed (xfs_io could not open a file, ...): the chunked copy
+        // starts over and reports any error as Node saw it
+        if (copied === 0) {
+          io.kill();
+          return false;
+        }
         // the error text travels on stderr, which may trail the answer on stdout
         if (!r.err) await new Promise((res) => setTimeout(res, 20));
         const msg = (r.err + io.takeStderr()).trim().split('\n')[0]?.replace(/^pwrite: /, '');
         io.kill();
-        // a first step that failed (xfs_io could not open a file, ...): the chunked copy
-        // starts over and reports any error as Node saw it
-        if (copied === 0) return false;
         throw storageError(VIR_ERR_SYSTEM_ERROR, `cannot copy to '${dstPath}': ${msg || r.out.trim() || 'short copy'}`);
       }
       copied += n;

@@ -46,6 +46,11 @@ export class XfsIo {
     return this.#state;
   }
 
+  /** Whether the handle can take requests (running, or stopped and able to start again). */
+  get usable(): boolean {
+    return this.#state === 'running' || this.#state === 'stopped';
+  }
+
   /** Whether requests are waiting for their answer. */
   get busy(): boolean {
     return this.#queue.length > 0;
@@ -154,16 +159,17 @@ export class XfsIo {
 const idle: XfsIo[] = [];
 const IDLE_MAX = 2;
 
-/** A co-process of its own for a copy job; hand it back with {@link releaseXfsIo}. */
+/**
+ * A co-process of its own for a copy job; hand it back with {@link releaseXfsIo}. Only usable
+ * idle handles are kept, and an idle one stays usable (nothing kills a handle nobody holds).
+ */
 export function leaseXfsIo(): XfsIo {
-  let io: XfsIo | undefined;
-  while ((io = idle.pop()) && io.state !== 'running' && io.state !== 'stopped');
-  return io ?? new XfsIo();
+  return idle.pop() ?? new XfsIo();
 }
 
 /** Returns a leased co-process to the pool (a killed, unavailable or busy one is dropped). */
 export function releaseXfsIo(io: XfsIo): void {
-  if (io.busy || (io.state !== 'running' && io.state !== 'stopped')) io.kill();
+  if (io.busy || !io.usable) io.kill();
   else if (idle.length < IDLE_MAX) idle.push(io);
   else io.end();
 }
