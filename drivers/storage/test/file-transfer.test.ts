@@ -17,8 +17,8 @@ const MiB = 1024 * 1024;
 
 function children(): string[] {
   try {
-    // the copy jobs (the driver's long-lived xfs_io co-process for fallocate has no arguments)
-    return execFileSync('pgrep', ['-P', String(process.pid), '-a'], { encoding: 'utf8' }).trim().split('\n').filter((l) => /copy_range|cp --reflink/.test(l));
+    // the cp jobs (the driver's pooled xfs_io co-processes take no arguments and stay)
+    return execFileSync('pgrep', ['-P', String(process.pid), '-a'], { encoding: 'utf8' }).trim().split('\n').filter((l) => /cp --reflink/.test(l));
   } catch {
     return [];
   }

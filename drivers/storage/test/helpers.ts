@@ -1,6 +1,7 @@
 /** Test helpers: opening the driver directly on an embed root, recording events, temp dirs. */
 import { strict as assert } from 'node:assert';
 import { createHash } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
 import { createReadStream, mkdtempSync, promises as fsp } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -128,4 +129,13 @@ export async function rejectsCode(p: Promise<unknown>, code: number, re?: RegExp
     if (re) assert.match(e.message ?? '', re);
     return true;
   });
+}
+
+/** Pids of this process's xfs_io children (the driver's co-processes; stdbuf execs xfs_io). */
+export function xfsIoChildren(): number[] {
+  try {
+    return execFileSync('pgrep', ['-P', String(process.pid), '-x', 'xfs_io'], { encoding: 'utf8' }).trim().split('\n').map(Number);
+  } catch {
+    return [];
+  }
 }

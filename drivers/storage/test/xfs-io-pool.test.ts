@@ -4,7 +4,6 @@
  * and ended when the last storage connection closes.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, promises as fsp, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -13,21 +12,9 @@ import { execa } from 'execa';
 import { connect, type Connection, type StoragePool } from '@virtkit/core';
 import { requireHost } from '../../../test/support/host.js';
 import { VIR_ERR_SYSTEM_ERROR } from '../src/index.js';
-import { dirPoolXML, rmrf, sha256File, tempDir, unmountIfMounted, volXML } from './helpers.js';
+import { dirPoolXML, rmrf, sha256File, tempDir, unmountIfMounted, volXML, xfsIoChildren } from './helpers.js';
 
 const MiB = 1024 * 1024;
-
-/** Pids of this process's xfs_io co-processes (started through stdbuf, which execs xfs_io). */
-function coProcesses(): number[] {
-  try {
-    return execFileSync('pgrep', ['-P', String(process.pid), '-x', 'xfs_io'], { encoding: 'utf8' })
-      .trim()
-      .split('\n')
-      .map(Number);
-  } catch {
-    return [];
-  }
-}
 
 async function writeRandom(path: string, size: number): Promise<void> {
   const fh = await fsp.open(path, 'w');
@@ -70,18 +57,18 @@ describe('storage driver: pooled xfs_io co-processes for file transfers', functi
     const f = join(work, 'data.bin');
     await writeRandom(f, 70 * MiB);
     const vol = await pool.createVolXML(volXML('reuse.img', 80 * MiB, { allocation: 0 }));
-    const base = coProcesses();
+    const base = xfsIoChildren();
     const progress: number[] = [];
     await vol.uploadFromFile(f, { offset: MiB, onProgress: (d) => progress.push(d) });
     assert.deepEqual(progress, [0, 64 * MiB, 70 * MiB], 'progress after each 64 MiB step');
-    const after1 = coProcesses();
+    const after1 = xfsIoChildren();
     assert.ok(after1.length <= base.length + 1, 'at most one co-process more after the upload');
     // a range download into an existing file goes through the same co-process
     const back = join(work, 'back.bin');
     await fsp.writeFile(back, 'old contents');
     await vol.downloadToFile(back, { offset: MiB, length: 70 * MiB });
     assert.equal(await sha256File(back), await sha256File(f));
-    assert.deepEqual(coProcesses(), after1, 'the same co-process did the download');
+    assert.deepEqual(xfsIoChildren(), after1, 'the same co-process did the download');
     await vol.delete();
     await fsp.rm(f);
     await fsp.rm(back);
@@ -92,13 +79,13 @@ describe('storage driver: pooled xfs_io co-processes for file transfers', functi
     await writeRandom(f, 70 * MiB);
     const src = await pool.createVolXML(volXML('clone-src.img', 70 * MiB, { allocation: 70 * MiB }));
     await src.uploadFromFile(f);
-    const base = coProcesses();
+    const base = xfsIoChildren();
     const seen: number[] = [];
     const clone = await pool.createVolXMLFrom(volXML('clone-dst.img', 70 * MiB), src, 0, { onProgress: (d) => seen.push(d) });
     assert.equal(await sha256File(join(work, 'pool', 'clone-dst.img')), await sha256File(f));
     assert.deepEqual(seen.slice(-1), [70 * MiB]);
     assert.ok(seen.includes(64 * MiB), 'progress after the first 64 MiB step');
-    assert.ok(coProcesses().length <= base.length + 1);
+    assert.ok(xfsIoChildren().length <= base.length + 1);
     assert.deepEqual(readdirSync(join(work, 'pool')).filter((n) => n.startsWith('.')), [], 'no temporary file left');
     await clone.delete();
     await src.delete();
@@ -134,7 +121,7 @@ describe('storage driver: pooled xfs_io co-processes for file transfers', functi
     const f = join(work, 'big.bin');
     await writeRandom(f, 150 * MiB);
     const vol = await tiny.createVolXML(volXML('full.img', 150 * MiB, { allocation: 0 }));
-    const before = coProcesses();
+    const before = xfsIoChildren();
     await assert.rejects(vol.uploadFromFile(f), (e: { code?: number; message?: string }) => {
       assert.equal(e.code, VIR_ERR_SYSTEM_ERROR);
       assert.match(e.message ?? '', /cannot copy to '.*full\.img': No space left on device/);
@@ -142,7 +129,7 @@ describe('storage driver: pooled xfs_io co-processes for file transfers', functi
     });
     await new Promise((r) => setTimeout(r, 50));
     // the failed job's co-process was killed, not returned to the pool
-    assert.ok(coProcesses().every((p) => before.includes(p)), 'no new co-process left');
+    assert.ok(xfsIoChildren().every((p) => before.includes(p)), 'no new co-process left');
     await vol.delete();
     // the pool works again afterwards
     await fsp.truncate(f, 10 * MiB);

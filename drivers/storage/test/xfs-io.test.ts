@@ -4,18 +4,9 @@
  * for good when killed or when xfs_io cannot be run.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { requireHost } from '../../../test/support/host.js';
 import { XfsIo } from '../src/xfs-io.js';
-
-/** Pids of this process's xfs_io children. */
-function children(): number[] {
-  try {
-    return execFileSync('pgrep', ['-P', String(process.pid), '-x', 'xfs_io'], { encoding: 'utf8' }).trim().split('\n').map(Number);
-  } catch {
-    return [];
-  }
-}
+import { xfsIoChildren } from './helpers.js';
 
 describe('storage driver: the xfs_io co-process handle', function () {
   this.timeout(20000);
@@ -26,22 +17,22 @@ describe('storage driver: the xfs_io co-process handle', function () {
   it('starts on the first request and answers batches in order, each with its own output', async () => {
     const io = new XfsIo();
     assert.equal(io.state, 'stopped');
-    const before = children();
+    const before = xfsIoChildren();
     const [a, b] = await Promise.all([io.exec(['help open']), io.exec(['help pwrite'])]);
     assert.equal(io.state, 'running');
     assert.match(a.out, /^open/m);
     assert.doesNotMatch(a.out, /pwrite/);
     assert.match(b.out, /^pwrite/m);
-    assert.equal(children().length, before.length + 1);
+    assert.equal(xfsIoChildren().length, before.length + 1);
     io.end();
     assert.equal(io.state, 'stopped');
   });
 
   it('starts a new process after its process exited on its own', async () => {
     const io = new XfsIo();
-    const before = children();
+    const before = xfsIoChildren();
     await io.exec([]);
-    const [pid] = children().filter((p) => !before.includes(p));
+    const [pid] = xfsIoChildren().filter((p) => !before.includes(p));
     assert.ok(pid);
     process.kill(pid, 'SIGTERM');
     for (let i = 0; i < 100 && io.state === 'running'; i++) await new Promise((r) => setTimeout(r, 10));

@@ -5,34 +5,26 @@
  * itself (idle co-processes never keep a program alive).
  * Args: ROOT POOLDIR FILE
  */
-import { execFileSync } from 'node:child_process';
 import { connect } from '@virtkit/core';
+import { xfsIoChildren } from '../helpers.js';
 
 const [root, dir, file] = process.argv.slice(2) as [string, string, string];
-
-function coProcesses(): number {
-  try {
-    return execFileSync('pgrep', ['-P', String(process.pid), '-x', 'xfs_io'], { encoding: 'utf8' }).trim().split('\n').length;
-  } catch {
-    return 0;
-  }
-}
 
 const conn = await connect(`storage:///embed?root=${root}`);
 const pool = await conn.createStoragePoolXML(`<pool type='dir'><name>xio-child</name><target><path>${dir}</path></target></pool>`);
 const vol = await pool.createVolXML(`<volume><name>v.img</name><capacity unit='bytes'>${8 << 20}</capacity><allocation>0</allocation></volume>`);
 await vol.uploadFromFile(file);
-const open = coProcesses();
+const open = xfsIoChildren().length;
 if (process.env.ENDLESS === '1') {
   console.log(JSON.stringify({ open }));
 } else {
   await vol.delete();
   await pool.destroy();
   await conn.close();
-  let closed = coProcesses();
+  let closed = xfsIoChildren().length;
   for (let i = 0; i < 50 && closed > 0; i++) {
     await new Promise((r) => setTimeout(r, 20));
-    closed = coProcesses();
+    closed = xfsIoChildren().length;
   }
   console.log(JSON.stringify({ open, closed }));
 }
