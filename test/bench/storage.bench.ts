@@ -29,6 +29,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { bundleWorker } from './bundle-worker.js';
 
 const MiB = 1024 * 1024;
 /** Repetitions: 12 by default, so that every rotation of 2, 3 and 4 contenders comes equally often. */
@@ -162,29 +163,6 @@ function worker(args: string[], cmd = PY): { ask(line: string): Promise<number>;
   };
 }
 
-/**
- * Bundles storage-worker.ts (and the virtkit sources it imports) into `dir` with esbuild, so
- * that virtkit runs as an application runs it: plain node on JavaScript, without tsx's loader
- * and the name-keeping wrappers its transform adds to every function (as test-driver.bench.ts).
- */
-async function bundleWorker(dir: string): Promise<string> {
-  const esbuild = await import('esbuild');
-  const outfile = join(dir, 'storage-worker.mjs');
-  await esbuild.build({
-    entryPoints: [fileURLToPath(new URL('storage-worker.ts', import.meta.url))],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    conditions: ['@virtkit/source'],
-    outfile,
-    // execa's CommonJS dependencies require() Node built-ins
-    banner: { js: "import { createRequire as __vkCreateRequire } from 'node:module'; const require = __vkCreateRequire(import.meta.url);" },
-    logLevel: 'error',
-  });
-  return outfile;
-}
-
 async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'vkst-bench-'));
   const dir = join(work, 'pool');
@@ -216,7 +194,9 @@ async function main(): Promise<void> {
     }
     syncer = worker(['-c', SYNC_SCRIPT]);
     lv = worker(['-c', PY_SCRIPT, `lvbench-${process.pid}`, dir, src]);
-    vk = worker([await bundleWorker(work), work, `vkbench-${process.pid}`], process.execPath);
+    // bundled, as test-driver.bench.ts runs its worker (see bundle-worker.ts)
+    const vkWorker = await bundleWorker({ file: fileURLToPath(new URL('storage-worker.ts', import.meta.url)) }, join(work, 'storage-worker.mjs'));
+    vk = worker([vkWorker, work, `vkbench-${process.pid}`], process.execPath);
     const runCp = async (timed = true) => {
       await syncer!.ask('sync');
       const t = performance.now();

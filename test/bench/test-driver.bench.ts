@@ -20,8 +20,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { connect } from '@virtkit/core';
+import { bundleWorker } from './bundle-worker.js';
 
 const PYTHON = '/usr/bin/python3';
 const CYCLE_SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
@@ -103,23 +103,6 @@ for (let round = 0; round < 4; round++) {
 await conn.close();
 console.log(JSON.stringify({ ...best, rssMiB: process.resourceUsage().maxRSS / 1024, baseMiB }));
 `;
-
-/** Bundles the part (b) worker into `dir`; returns its path. */
-async function bundleWorker(dir: string): Promise<string> {
-  const esbuild = await import('esbuild');
-  const outfile = join(dir, 'many-worker.mjs');
-  await esbuild.build({
-    stdin: { contents: MANY_WORKER, resolveDir: fileURLToPath(new URL('.', import.meta.url)), loader: 'ts' },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    conditions: ['@virtkit/source'],
-    outfile,
-    logLevel: 'error',
-  });
-  return outfile;
-}
 
 const PY_CYCLES = `
 import libvirt, time, sys
@@ -210,7 +193,7 @@ async function main(): Promise<void> {
   const lvRuns: ManyResult[] = [];
   let tuned: ManyResult;
   try {
-    const worker = await bundleWorker(dir);
+    const worker = await bundleWorker({ source: MANY_WORKER }, join(dir, 'many-worker.mjs'));
     // interleaved, so both sides see the same machine load
     for (let r = 0; r < RUNS; r++) {
       ourRuns.push(oursManyInChild(worker, []));
